@@ -1,0 +1,42 @@
+import { isCoreError } from '../error.js';
+import { canonicalize } from '../json/canonicalize.js';
+import { blake3 } from './blake3.js';
+import { blake3Canonical, sha256Canonical } from './canonical-digest.js';
+import { sha256 } from './sha256.js';
+
+describe('digests of canonical JSON', () => {
+  const small = { b: [1, 'é'], a: { z: null, y: true } };
+  const large = { items: Array.from({ length: 30_000 }, (_, i) => ({ n: i, s: `v${i}😀` })) };
+
+  it.each([
+    ['small', small],
+    ['large (many chunks)', large],
+  ])('equal hashing the canonical text: %s', async (_name, value) => {
+    expect(await blake3Canonical(value)).toBe(await blake3(canonicalize(value)));
+    expect(sha256Canonical(value)).toBe(sha256(canonicalize(value)));
+  });
+
+  it('does not depend on key order', async () => {
+    expect(await blake3Canonical({ a: 1, b: 2 })).toBe(await blake3Canonical({ b: 2, a: 1 }));
+    expect(await blake3Canonical({ a: 1, b: 2 })).not.toBe(await blake3Canonical({ a: 1, b: 3 }));
+  });
+
+  it('rejects what has no canonical form, and recovers afterwards', async () => {
+    const err = await blake3Canonical({ x: [1, Number.NaN] }).catch((e: unknown) => e);
+    expect(isCoreError(err, 'CANONICAL_JSON_INVALID')).toBe(true);
+    let syncErr: unknown;
+    try {
+      sha256Canonical(new Map());
+    } catch (e) {
+      syncErr = e;
+    }
+    expect(isCoreError(syncErr, 'CANONICAL_JSON_INVALID')).toBe(true);
+    expect(await blake3Canonical(small)).toBe(await blake3(canonicalize(small)));
+  });
+
+  it('hashes concurrent calls independently', async () => {
+    const values = [small, large, [1, 2, 3], 'x'];
+    const digests = await Promise.all(values.map((v) => blake3Canonical(v)));
+    expect(digests).toEqual(await Promise.all(values.map((v) => blake3(canonicalize(v)))));
+  });
+});

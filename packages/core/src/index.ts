@@ -1,0 +1,9 @@
+// Temporary area barrels while the areas are written; replaced by explicit named exports.
+export * from './digest/index.js';
+export * from './dsse/index.js';
+export type { CoreErrorCode, SchemaIssue } from './error.js';
+export { CoreError, isCoreError } from './error.js';
+export * from './ids/index.js';
+export * from './json/index.js';
+export * from './schema/index.js';
+export * from './sigstore/index.js';

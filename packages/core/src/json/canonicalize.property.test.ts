@@ -1,0 +1,114 @@
+import canonicalizeRef from 'canonicalize';
+import fc from 'fast-check';
+import { canonicalize as jsonCanonicalizeRef } from 'json-canonicalize';
+import { isCoreError } from '../error.js';
+import { canonicalize, canonicalizeToBytes } from './canonicalize.js';
+
+/** JSON values whose keys and strings range over all of Unicode (well-formed UTF-16). */
+const unicodeJson = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.string({ unit: 'grapheme' }),
+    fc.string({ unit: 'binary' }),
+    fc.array(tie('value')),
+    fc.dictionary(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), tie('value')),
+  ),
+})).value;
+
+/** Any JSON value, from fast-check's own generator and from the Unicode-heavy one above. */
+const jsonValues = fc.oneof(fc.jsonValue(), unicodeJson);
+
+/** The same value with every object's keys inserted in a shuffled order. */
+function reinsert(value: unknown, order: number[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => reinsert(v, order));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  const shuffled = entries
+    .map((e, i) => [e, order[i % Math.max(order.length, 1)] ?? i] as const)
+    .sort((a, b) => a[1] - b[1])
+    .map(([e]) => e);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of shuffled)
+    Object.defineProperty(out, k, {
+      value: reinsert(v, order),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return out;
+}
+
+const runs = { numRuns: 500 };
+
+describe('canonicalize properties (fast-check)', () => {
+  it('is byte-identical to json-canonicalize and to canonicalize (npm)', () => {
+    fc.assert(
+      fc.property(jsonValues, (value) => {
+        const ours = canonicalize(value);
+        expect(ours).toBe(jsonCanonicalizeRef(value));
+        expect(ours).toBe(canonicalizeRef(value));
+        expect(Buffer.from(canonicalizeToBytes(value)).equals(Buffer.from(ours, 'utf8'))).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('is idempotent: canonicalizing the parsed canonical form changes nothing', () => {
+    fc.assert(
+      fc.property(jsonValues, (value) => {
+        const once = canonicalize(value);
+        expect(canonicalize(JSON.parse(once))).toBe(once);
+      }),
+      runs,
+    );
+  });
+
+  it('does not depend on key insertion order', () => {
+    fc.assert(
+      fc.property(jsonValues, fc.array(fc.integer(), { minLength: 1, maxLength: 16 }), (value, order) => {
+        expect(canonicalize(reinsert(value, order))).toBe(canonicalize(value));
+      }),
+      runs,
+    );
+  });
+
+  it('agrees with JSON.stringify on the text of strings and finite numbers', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true })),
+        (v) => {
+          expect(canonicalize(v)).toBe(JSON.stringify(v));
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('rejects a lone surrogate anywhere in any string or key', () => {
+    const lone = fc.constantFrom('\uD800', '\uDBFF', '\uDC00', '\uDFFF');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        lone,
+        fc.string({ unit: 'binary' }),
+        fc.boolean(),
+        (a, s, b, asKey) => {
+          const bad = `${a}${s}${b}`;
+          const value = asKey ? { ok: 1, [bad]: 2 } : [1, { ok: bad }];
+          let code: unknown;
+          try {
+            canonicalize(value);
+          } catch (err) {
+            code = isCoreError(err) ? err.code : err;
+          }
+          expect(code).toBe('CANONICAL_JSON_INVALID');
+        },
+      ),
+      runs,
+    );
+  });
+});

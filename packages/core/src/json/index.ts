@@ -1,0 +1,3 @@
+export type { ChunkSink } from './canonical-writer.js';
+export { canonicalize, canonicalizeToBytes, canonicalizeToSink } from './canonicalize.js';
+export { MAX_NESTING_DEPTH } from './limits.js';

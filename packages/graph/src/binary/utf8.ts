@@ -1,0 +1,54 @@
+import { fail } from '../error.js';
+import type { StringTable } from '../model/string-table.js';
+
+/** A string table as one UTF-8 blob and `size + 1` byte offsets. */
+export interface Utf8Strings {
+  blob: Uint8Array;
+  offsets: Uint32Array;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The UTF-8 form of a string table. Tables decoded from bytes hand back their blob unchanged;
+ * others are measured, then encoded into one buffer. A lone surrogate cannot be stored in UTF-8
+ * and would come back changed, so it is a GRAPH_INVALID error.
+ */
+export function utf8Strings(table: StringTable): Utf8Strings {
+  const own = (table as { utf8?: () => Utf8Strings }).utf8;
+  if (typeof own === 'function') return own.call(table);
+  const offsets = new Uint32Array(table.size + 1);
+  let total = 0;
+  for (let i = 0; i < table.size; i++) {
+    total += utf8Length(table.get(i), i);
+    if (total > 0xffffffff) fail('GRAPH_INVALID', 'the string table exceeds 4 GiB');
+    offsets[i + 1] = total;
+  }
+  const blob = new Uint8Array(total);
+  for (let i = 0; i < table.size; i++) {
+    encoder.encodeInto(table.get(i), blob.subarray(offsets[i] as number, offsets[i + 1] as number));
+  }
+  return { blob, offsets };
+}
+
+/** UTF-8 length of `s`; fails on a lone surrogate. */
+function utf8Length(s: string, index: number): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) lone(index);
+      n += 2;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) lone(index);
+    else n += 2;
+  }
+  return n;
+}
+
+function lone(index: number): never {
+  fail('GRAPH_INVALID', `string ${index} has a lone surrogate and cannot be encoded as UTF-8`);
+}

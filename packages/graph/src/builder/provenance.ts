@@ -1,0 +1,56 @@
+import {
+  type CallgraphRecord,
+  canonicalize,
+  createSha256Hasher,
+  type ReachGraph,
+  sha256Canonical,
+  type VulnerableSink,
+} from '@stella-ops/core';
+import type { RuntimeFactBatchInput } from './types.js';
+
+type ProvenanceInput = ReachGraph['provenance']['inputs'][number];
+
+/**
+ * `sha256:` of the canonical NDJSON of `records` — one RFC 8785 JSON record per line, each
+ * `\n`-terminated, in the order given — hashed record by record (no NDJSON text is built).
+ */
+export function callgraphDigest(records: readonly CallgraphRecord[]): string {
+  const hasher = createSha256Hasher();
+  for (const r of records) hasher.update(canonicalize(r)).update('\n');
+  return hasher.digest();
+}
+
+/** `sha256:` of the canonical JSON of the sink list (already sorted and de-duplicated). */
+export function sinksDigest(sinks: readonly VulnerableSink[]): string {
+  return sha256Canonical(sinks);
+}
+
+/**
+ * The provenance inputs in a fixed order: the call graph, the runtime-fact batches by (digest, id),
+ * then the sink list.
+ */
+export function provenanceInputs(
+  callgraph: { digest: string; graphId?: string },
+  batches: readonly RuntimeFactBatchInput[],
+  sinks: string,
+): ProvenanceInput[] {
+  const facts: ProvenanceInput[] = batches.map((b) => ({
+    kind: 'runtime-facts',
+    digest: b.provenanceHash,
+    ...(b.batchId !== undefined ? { id: b.batchId } : {}),
+  }));
+  facts.sort((a, b) => cmp(a.digest, b.digest) || cmp(a.id ?? '', b.id ?? ''));
+  return [
+    {
+      kind: 'callgraph',
+      digest: callgraph.digest,
+      ...(callgraph.graphId !== undefined ? { id: callgraph.graphId } : {}),
+    },
+    ...facts,
+    { kind: 'sinks', digest: sinks },
+  ];
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,56 @@
+import { reachGraphDigest } from '@stella-ops/core';
+import { DEMO_EDGES, DEMO_NODES } from './__tests__/demo-graph.js';
+import { doc } from './__tests__/fixtures.js';
+import * as api from './index.js';
+import * as testing from './testing/index.js';
+
+describe('public API', () => {
+  it('exports exactly the documented names', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'BUILDER_NAME',
+      'DEFAULT_LIMITS',
+      'EDGE_TYPES',
+      'FLAG_ENTRYPOINT',
+      'FLAG_SINK',
+      'FORMAT_VERSION',
+      'GRAPH_PACKAGE_VERSION',
+      'GraphError',
+      'NODE_KINDS',
+      'NO_LINE',
+      'NO_OBSERVATION',
+      'NO_STRING',
+      'allEdges',
+      'allNodes',
+      'buildReachGraph',
+      'buildReachGraphReport',
+      'createGraph',
+      'cveSlice',
+      'cveSubgraph',
+      'decodeGraph',
+      'edgeAt',
+      'encodeGraph',
+      'entrypointNodes',
+      'entrypointSlice',
+      'fileSlice',
+      'findNode',
+      'generateReachGraph',
+      'isGraphError',
+      'loadGraph',
+      'nodeAt',
+      'nodeId',
+      'packageSlice',
+      'reachableNodes',
+      'sliceGraph',
+    ]);
+    expect(Object.keys(testing).sort()).toEqual(['Prng', 'generateReachGraph']);
+  });
+
+  it('loadGraph indexes a document under its reachgraph digest', async () => {
+    const d = doc(DEMO_NODES, DEMO_EDGES);
+    const g = await api.loadGraph(d);
+    expect(g.digest).toBe(await reachGraphDigest(d));
+    const res = api.sliceGraph(g, { type: 'cve', cve: 'CVE-2021-23337' });
+    expect(res.graphDigest).toBe(g.digest);
+    expect(api.decodeGraph(api.encodeGraph(g)).digest).toBe(g.digest);
+  });
+});

@@ -1,0 +1,180 @@
+import type { ReachGraphEdge, RuntimeObservation } from '@stella-ops/core';
+import { fail } from '../error.js';
+import { optionalConfidence, optionalObservation, optionalString, requiredString } from './check-fields.js';
+import { EDGE_TYPE_RANK } from './edge-order.js';
+import { edgeTypeCode } from './enums.js';
+import {
+  type EdgeColumns,
+  type ExplanationTable,
+  type ForwardAdjacency,
+  NO_OBSERVATION,
+  NO_STRING,
+} from './graph.js';
+import type { Interner } from './interner.js';
+import type { ObservationBuilder } from './observation-builder.js';
+
+interface RawEdges {
+  from: Uint32Array;
+  to: Uint32Array;
+  type: Uint8Array;
+  guard: (string | undefined)[];
+  loc: (string | undefined)[];
+  confidence: Float64Array;
+  observed: (RuntimeObservation | undefined)[];
+}
+
+/** Forward adjacency, edge columns and explanation table from the document's edges. */
+export function buildEdges(
+  raw: readonly ReachGraphEdge[],
+  nodeCount: number,
+  strings: Interner,
+  observations: ObservationBuilder,
+): { forward: ForwardAdjacency; edges: EdgeColumns; explanations: ExplanationTable } {
+  const r = readEdges(raw, nodeCount, strings);
+  const m = raw.length;
+  const offsets = new Uint32Array(nodeCount + 1);
+  for (let k = 0; k < m; k++) {
+    const at = (r.from[k] as number) + 1;
+    offsets[at] = (offsets[at] as number) + 1;
+  }
+  for (let u = 0; u < nodeCount; u++) offsets[u + 1] = (offsets[u + 1] as number) + (offsets[u] as number);
+  const cursor = offsets.slice(0, nodeCount);
+  const perm = new Uint32Array(m);
+  for (let k = 0; k < m; k++) {
+    const u = r.from[k] as number;
+    perm[cursor[u] as number] = k;
+    cursor[u] = (cursor[u] as number) + 1;
+  }
+  const cmp = (a: number, b: number): number => compareRaw(r, a, b);
+  for (let u = 0; u < nodeCount; u++) {
+    const lo = offsets[u] as number;
+    const hi = offsets[u + 1] as number;
+    if (hi - lo > 1) perm.subarray(lo, hi).sort(cmp);
+  }
+
+  const targets = new Uint32Array(m);
+  const explanation = new Uint32Array(m);
+  const observation = new Int32Array(m).fill(NO_OBSERVATION);
+  const table = new ExplanationCollector();
+  const opt = (s: string | undefined): number => (s === undefined ? NO_STRING : strings.intern(s));
+  for (let k = 0; k < m; k++) {
+    const e = perm[k] as number;
+    targets[k] = r.to[e] as number;
+    explanation[k] = table.add(
+      r.type[e] as number,
+      opt(r.guard[e]),
+      opt(r.loc[e]),
+      r.confidence[e] as number,
+    );
+    const obs = r.observed[e];
+    if (obs) observation[k] = observations.add(obs);
+  }
+  return { forward: { offsets, targets }, edges: { explanation, observation }, explanations: table.build() };
+}
+
+function readEdges(raw: readonly ReachGraphEdge[], nodeCount: number, strings: Interner): RawEdges {
+  const m = raw.length;
+  const r: RawEdges = {
+    from: new Uint32Array(m),
+    to: new Uint32Array(m),
+    type: new Uint8Array(m),
+    guard: new Array(m),
+    loc: new Array(m),
+    confidence: new Float64Array(m),
+    observed: new Array(m),
+  };
+  const node = (id: unknown, where: string): number => {
+    const s = requiredString(id, where);
+    const i = strings.lookup(s);
+    if (i === undefined || i >= nodeCount)
+      fail('GRAPH_INVALID', `${where} names unknown node ${JSON.stringify(s)}`);
+    return i;
+  };
+  for (let k = 0; k < m; k++) {
+    const edge = raw[k] as ReachGraphEdge;
+    const where = `edges[${k}]`;
+    if (edge === null || typeof edge !== 'object') fail('GRAPH_INVALID', `${where} must be an object`);
+    r.from[k] = node(edge.from, `${where}.from`);
+    r.to[k] = node(edge.to, `${where}.to`);
+    const why = edge.why;
+    if (why === null || typeof why !== 'object') fail('GRAPH_INVALID', `${where}.why is required`);
+    const t = edgeTypeCode(why.type);
+    if (t < 0) fail('GRAPH_INVALID', `${where}.why.type ${JSON.stringify(why.type)} is not an edge type`);
+    r.type[k] = t;
+    r.guard[k] = optionalString(why.guard, `${where}.why.guard`);
+    r.loc[k] = optionalString(why.loc, `${where}.why.loc`);
+    r.confidence[k] = optionalConfidence(why.confidence, `${where}.why.confidence`) ?? Number.NaN;
+    r.observed[k] = optionalObservation(edge.observed, `${where}.observed`);
+  }
+  return r;
+}
+
+function compareRaw(r: RawEdges, a: number, b: number): number {
+  return (
+    (r.to[a] as number) - (r.to[b] as number) ||
+    (EDGE_TYPE_RANK[r.type[a] as number] as number) - (EDGE_TYPE_RANK[r.type[b] as number] as number) ||
+    compareOptional(r.guard[a], r.guard[b]) ||
+    compareOptional(r.loc[a], r.loc[b]) ||
+    compareNumber(r.confidence[a] as number, r.confidence[b] as number) ||
+    compareObservation(r.observed[a], r.observed[b])
+  );
+}
+
+/** Absent sorts first, then code-unit order. */
+function compareOptional(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** NaN (absent) first, then ascending. */
+function compareNumber(a: number, b: number): number {
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
+  if (Number.isNaN(b)) return 1;
+  return a - b;
+}
+
+function compareObservation(a: RuntimeObservation | undefined, b: RuntimeObservation | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a.hitCount - b.hitCount || compareOptional(a.batches.join(','), b.batches.join(','));
+}
+
+/** Distinct explanations, found by their location string index (then compared field by field). */
+class ExplanationCollector {
+  private readonly byLoc = new Map<number, number | number[]>();
+  private readonly type: number[] = [];
+  private readonly guard: number[] = [];
+  private readonly loc: number[] = [];
+  private readonly confidence: number[] = [];
+
+  add(type: number, guard: number, loc: number, confidence: number): number {
+    const known = this.byLoc.get(loc);
+    if (known !== undefined) {
+      for (const i of typeof known === 'number' ? [known] : known) {
+        if (this.type[i] === type && this.guard[i] === guard && Object.is(this.confidence[i], confidence))
+          return i;
+      }
+    }
+    const i = this.type.length;
+    this.type.push(type);
+    this.guard.push(guard);
+    this.loc.push(loc);
+    this.confidence.push(confidence);
+    if (known === undefined) this.byLoc.set(loc, i);
+    else if (typeof known === 'number') this.byLoc.set(loc, [known, i]);
+    else known.push(i);
+    return i;
+  }
+
+  build(): ExplanationTable {
+    return {
+      type: Uint8Array.from(this.type),
+      guard: Uint32Array.from(this.guard),
+      loc: Uint32Array.from(this.loc),
+      confidence: Float64Array.from(this.confidence),
+    };
+  }
+}

@@ -1,0 +1,127 @@
+import type { Graph } from '../model/graph.js';
+import { NO_OBSERVATION } from '../model/graph.js';
+import type { Admission } from './admission.js';
+
+/** The outcome of a breadth-first search. */
+export interface Reach {
+  /** Hops from the nearest seed, or -1 when not reached. */
+  readonly dist: Int32Array;
+  /** Reached nodes by (hops, node index): seeds first. */
+  readonly order: Uint32Array;
+}
+
+/**
+ * Breadth-first search from `seeds` over admitted edges, `forward` (callees) or backward (callers),
+ * up to `maxDepth` hops; with `within`, only through nodes marked 1 there. Seeds must be admitted
+ * (and inside `within`); duplicates are fine.
+ */
+export function bfs(
+  g: Graph,
+  seeds: ArrayLike<number>,
+  forward: boolean,
+  maxDepth: number,
+  admission: Admission,
+  within: Uint8Array | null = null,
+): Reach {
+  const dist = new Int32Array(g.nodeCount).fill(-1);
+  const queue = new Uint32Array(g.nodeCount);
+  const count = bfsInto(g, seeds, forward, maxDepth, admission, within, dist, queue);
+  return { dist, order: queue.subarray(0, count) };
+}
+
+/**
+ * {@link bfs} into caller-owned buffers: `dist` must hold -1 for every node on entry; the reached
+ * nodes end up in `queue[0 … count)`, ordered by (hops, node index). Returns `count`;
+ * {@link clearReach} restores `dist`.
+ *
+ * The search goes layer by layer, expands each layer in ascending node order and tests "seen" in a
+ * bitmap: on large graphs this turns random reads of the adjacency arrays into mostly forward ones
+ * and keeps the random reads inside a bitmap that fits in cache (about 2× faster at 1M nodes).
+ */
+export function bfsInto(
+  g: Graph,
+  seeds: ArrayLike<number>,
+  forward: boolean,
+  maxDepth: number,
+  admission: Admission,
+  within: Uint8Array | null,
+  dist: Int32Array,
+  queue: Uint32Array,
+): number {
+  const words = (g.nodeCount + 31) >>> 5;
+  const seen = new Int32Array(words);
+  let tail = 0;
+  for (let s = 0; s < seeds.length; s++) {
+    const v = seeds[s] as number;
+    if (dist[v] === -1) {
+      dist[v] = 0;
+      seen[v >>> 5] = (seen[v >>> 5] as number) | (1 << (v & 31));
+      queue[tail++] = v;
+    }
+  }
+  const offsets = forward ? g.forward.offsets : g.reverse.offsets;
+  const next = forward ? g.forward.targets : g.reverse.sources;
+  const edgeOf = forward ? null : g.reverse.edges;
+  const allowed = admission.nodes;
+  const edgeObs = admission.dropObservedEdges ? g.edges.observation : null;
+  const plain = allowed === null && within === null && edgeObs === null;
+  let layer: Int32Array | null = null;
+  let head = 0;
+  for (let depth = 0; head < tail && depth < maxDepth; depth++) {
+    const end = tail;
+    if (end - head > 1) {
+      if ((end - head) * 8 > words) {
+        layer ??= new Int32Array(words);
+        sortByBitmap(queue, head, end, layer);
+      } else {
+        queue.subarray(head, end).sort();
+      }
+    }
+    const d = depth + 1;
+    for (; head < end; head++) {
+      const u = queue[head] as number;
+      const stop = offsets[u + 1] as number;
+      for (let p = offsets[u] as number; p < stop; p++) {
+        const v = next[p] as number;
+        const w = v >>> 5;
+        const bit = 1 << (v & 31);
+        if (((seen[w] as number) & bit) !== 0) continue;
+        if (!plain) {
+          if (allowed !== null && allowed[v] !== 1) continue;
+          if (within !== null && within[v] !== 1) continue;
+          if (edgeObs !== null && edgeObs[edgeOf === null ? p : (edgeOf[p] as number)] !== NO_OBSERVATION)
+            continue;
+        }
+        seen[w] = (seen[w] as number) | bit;
+        dist[v] = d;
+        queue[tail++] = v;
+      }
+    }
+  }
+  if (tail - head > 1) queue.subarray(head, tail).sort();
+  return tail;
+}
+
+/** Sorts `queue[from, to)` (distinct nodes) by setting their bits in `bits`, then reading them back. */
+function sortByBitmap(queue: Uint32Array, from: number, to: number, bits: Int32Array): void {
+  for (let k = from; k < to; k++) {
+    const v = queue[k] as number;
+    bits[v >>> 5] = (bits[v >>> 5] as number) | (1 << (v & 31));
+  }
+  let at = from;
+  for (let w = 0; w < bits.length && at < to; w++) {
+    let b = bits[w] as number;
+    if (b === 0) continue;
+    bits[w] = 0;
+    while (b !== 0) {
+      const low = b & -b;
+      queue[at++] = w * 32 + (31 - Math.clz32(low));
+      b ^= low;
+    }
+  }
+}
+
+/** Sets `dist` back to -1 for the `count` nodes in `queue` (after {@link bfsInto}). */
+export function clearReach(dist: Int32Array, queue: Uint32Array, count: number): void {
+  for (let k = 0; k < count; k++) dist[queue[k] as number] = -1;
+}

@@ -1,0 +1,91 @@
+import { FLAG_ENTRYPOINT, type Graph } from '../model/graph.js';
+import { type Admission, admissionOf } from './admission.js';
+import { bfs, type Reach } from './bfs.js';
+import type { ObservedFilter } from './types.js';
+
+// Query-independent facts about a graph, computed on first use and kept for its lifetime (graphs
+// are immutable): the admission of each observed filter, the entrypoints, forward reach from all
+// entrypoints, and an index from CVE to the nodes that carry it.
+
+interface FilterFacts {
+  admission: Admission;
+  /** Admitted entrypoints, ascending. */
+  entries: number[];
+  reach?: Reach;
+  /** 1 for every node forward-reachable from an admitted entrypoint. */
+  reachMask?: Uint8Array;
+}
+
+interface Derived {
+  byFilter: Map<string, FilterFacts>;
+  cves?: Map<string, number[]>;
+}
+
+const cache = new WeakMap<Graph, Derived>();
+
+function derived(g: Graph): Derived {
+  let d = cache.get(g);
+  if (!d) {
+    d = { byFilter: new Map() };
+    cache.set(g, d);
+  }
+  return d;
+}
+
+/** The admission of `filter` and the admitted entrypoints. */
+export function filterFacts(g: Graph, filter: ObservedFilter | undefined): FilterFacts {
+  const d = derived(g);
+  const key = filter ?? '';
+  let facts = d.byFilter.get(key);
+  if (!facts) {
+    const admission = admissionOf(g, filter);
+    const entries: number[] = [];
+    for (let i = 0; i < g.nodeCount; i++) {
+      if (
+        (g.nodes.flags[i] as number) & FLAG_ENTRYPOINT &&
+        (admission.nodes === null || admission.nodes[i] === 1)
+      ) {
+        entries.push(i);
+      }
+    }
+    facts = { admission, entries };
+    d.byFilter.set(key, facts);
+  }
+  return facts;
+}
+
+/** Forward reach from every admitted entrypoint under `filter`, with a membership mask. */
+export function entrypointReach(
+  g: Graph,
+  filter: ObservedFilter | undefined,
+): { reach: Reach; mask: Uint8Array } {
+  const facts = filterFacts(g, filter);
+  if (!facts.reach || !facts.reachMask) {
+    const reach = bfs(g, facts.entries, true, Number.POSITIVE_INFINITY, facts.admission);
+    const mask = new Uint8Array(g.nodeCount);
+    for (let k = 0; k < reach.order.length; k++) mask[reach.order[k] as number] = 1;
+    facts.reach = reach;
+    facts.reachMask = mask;
+  }
+  return { reach: facts.reach, mask: facts.reachMask };
+}
+
+/** The nodes whose CVE list holds `cve`, ascending. */
+export function nodesWithCve(g: Graph, cve: string): readonly number[] {
+  const d = derived(g);
+  if (!d.cves) {
+    const index = new Map<string, number[]>();
+    const { cveOffsets, cves } = g.nodes;
+    for (let i = 0; i < g.nodeCount; i++) {
+      const hi = cveOffsets[i + 1] as number;
+      for (let k = cveOffsets[i] as number; k < hi; k++) {
+        const id = g.strings.get(cves[k] as number);
+        const list = index.get(id);
+        if (list === undefined) index.set(id, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    }
+    d.cves = index;
+  }
+  return d.cves.get(cve) ?? [];
+}

@@ -1,0 +1,77 @@
+import type { SliceHop, SlicePath } from '@stella-ops/core';
+import type { Graph } from '../model/graph.js';
+import { bfsInto, clearReach, type Reach } from './bfs.js';
+import { entrypointReach, filterFacts } from './derived.js';
+import { explainPath } from './explain-path.js';
+import { kShortestPaths } from './k-shortest.js';
+import type { Limits } from './options.js';
+import type { ObservedFilter } from './types.js';
+
+/** Entrypoint→target reachability with explained paths (CVE and file slices). */
+export interface TargetPaths {
+  /** Forward reach from the admitted entrypoints (shared: do not modify). */
+  fwd: Reach;
+  /** 1 for every node on some entrypoint→target path. */
+  onPath: Uint8Array;
+  /** 1 for every target with such a path. */
+  reached: Uint8Array;
+  /** Explained paths, ordered by (target id, entrypoint id, length, node sequence). */
+  paths: SlicePath[];
+  /** True when a limit left paths out (`maxPaths` or a pair's expansion budget). */
+  pathsCut: boolean;
+}
+
+/**
+ * Every node on an entrypoint→target path (forward-reachable from the admitted entrypoints and
+ * backward-reachable from `targets`) and up to `pathsPerPair` shortest simple paths per
+ * (entrypoint, target) pair, `maxPaths` in all. `targets` must be admitted nodes, ascending.
+ *
+ * One backward BFS per target (inside the forward reach) gives both its share of the subgraph and
+ * the exact distance-to-target the path search needs; once `maxPaths` is reached the remaining
+ * targets share a single BFS.
+ */
+export function pathsToTargets(
+  g: Graph,
+  filter: ObservedFilter | undefined,
+  targets: readonly number[],
+  limits: Limits,
+): TargetPaths {
+  const n = g.nodeCount;
+  const { admission, entries } = filterFacts(g, filter);
+  const { reach: fwd, mask: fwdMask } = entrypointReach(g, filter);
+  const reachedTargets = targets.filter((t) => fwdMask[t] === 1);
+  const reached = new Uint8Array(n);
+  for (const t of reachedTargets) reached[t] = 1;
+  const onPath = new Uint8Array(n);
+  const dist = new Int32Array(n).fill(-1);
+  const queue = new Uint32Array(n);
+  const paths: SlicePath[] = [];
+  const hops = new Map<number, SliceHop>();
+  let pathsCut = false;
+  const want = limits.maxPaths + 1; // one more than allowed tells whether the limit cut anything
+  let next = 0;
+  for (; next < reachedTargets.length && paths.length < want; next++) {
+    const t = reachedTargets[next] as number;
+    const count = bfsInto(g, [t], false, Number.POSITIVE_INFINITY, admission, fwdMask, dist, queue);
+    for (let k = 0; k < count; k++) onPath[queue[k] as number] = 1;
+    for (const e of entries) {
+      if ((dist[e] as number) < 0) continue;
+      const k = Math.min(limits.pathsPerPair, want - paths.length);
+      const found = kShortestPaths(g, e, dist, k, limits.maxExpansionsPerPair, admission);
+      if (found.cut) pathsCut = true;
+      for (const p of found.paths) paths.push(explainPath(g, p, admission, hops));
+      if (paths.length >= want) break;
+    }
+    clearReach(dist, queue, count);
+  }
+  if (next < reachedTargets.length) {
+    const rest = reachedTargets.slice(next);
+    const count = bfsInto(g, rest, false, Number.POSITIVE_INFINITY, admission, fwdMask, dist, queue);
+    for (let k = 0; k < count; k++) onPath[queue[k] as number] = 1;
+  }
+  if (paths.length > limits.maxPaths) {
+    paths.length = limits.maxPaths;
+    pathsCut = true;
+  }
+  return { fwd, onPath, reached, paths, pathsCut };
+}

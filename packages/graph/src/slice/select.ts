@@ -1,0 +1,127 @@
+import type { ReachGraphEdge, ReachGraphNode } from '@stella-ops/core';
+import type { Graph } from '../model/graph.js';
+import { NO_OBSERVATION } from '../model/graph.js';
+import { explanationAt, nodeAt, observationAt } from '../model/materialize.js';
+import type { Admission } from './admission.js';
+
+/** The nodes and edges of a slice answer after the node limit. */
+export interface Selection {
+  /** Node objects in id order. */
+  nodes: ReachGraphNode[];
+  /** Admitted edges between returned nodes, in (from, to, type, guard) order. */
+  edges: ReachGraphEdge[];
+  /** Nodes in the full answer (before the limit). */
+  nodeTotal: number;
+  /** Edges in the full answer (before the limit). */
+  edgeTotal: number;
+  /** True when the node limit cut the answer. */
+  truncated: boolean;
+}
+
+/**
+ * The answer made of the nodes marked in `member` and the admitted edges between them. When there
+ * are more than `maxNodes`, the nodes with the lowest `rank` (hops from the query's start; -1 = last)
+ * are kept, ties by id.
+ */
+export function selectAnswer(
+  g: Graph,
+  member: Uint8Array,
+  rank: Int32Array | null,
+  admission: Admission,
+  maxNodes: number,
+): Selection {
+  const n = g.nodeCount;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += member[i] as number;
+  const all = new Uint32Array(total);
+  for (let i = 0, at = 0; i < n; i++) if (member[i] === 1) all[at++] = i;
+  let kept: Uint32Array = all;
+  let keptMask = member;
+  const truncated = total > maxNodes;
+  if (truncated) {
+    kept = nearest(all, rank, maxNodes);
+    keptMask = new Uint8Array(n);
+    for (let k = 0; k < kept.length; k++) keptMask[kept[k] as number] = 1;
+  }
+  const edges: ReachGraphEdge[] = [];
+  const edgeCount = collectEdges(g, kept, keptMask, admission, edges);
+  const nodes: ReachGraphNode[] = new Array(kept.length);
+  for (let k = 0; k < kept.length; k++) nodes[k] = nodeAt(g, kept[k] as number);
+  return {
+    nodes,
+    edges,
+    nodeTotal: total,
+    edgeTotal: truncated ? collectEdges(g, all, member, admission, null) : edgeCount,
+    truncated,
+  };
+}
+
+/**
+ * The `max` nodes of `all` (ascending) with the lowest (rank, index), ascending by index: a
+ * histogram of ranks finds the cut-off rank, then one pass keeps everything below it and the
+ * lowest-indexed nodes at it.
+ */
+function nearest(all: Uint32Array, rank: Int32Array | null, max: number): Uint32Array {
+  if (rank === null) return all.slice(0, max);
+  let top = 0;
+  for (let k = 0; k < all.length; k++) top = Math.max(top, rank[all[k] as number] as number);
+  const bucketOf = (i: number) => {
+    const d = rank[i] as number;
+    return d < 0 ? top + 1 : d;
+  };
+  const counts = new Uint32Array(top + 2);
+  for (let k = 0; k < all.length; k++) {
+    const b = bucketOf(all[k] as number);
+    counts[b] = (counts[b] as number) + 1;
+  }
+  let cut = 0;
+  let below = 0;
+  while (below + (counts[cut] as number) < max) below += counts[cut++] as number;
+  let room = max - below;
+  const kept = new Uint32Array(max);
+  let at = 0;
+  for (let k = 0; k < all.length && at < max; k++) {
+    const i = all[k] as number;
+    const b = bucketOf(i);
+    if (b < cut || (b === cut && room-- > 0)) kept[at++] = i;
+  }
+  return kept;
+}
+
+/** Appends (when `out` is given) and counts the admitted edges between nodes of `mask`. */
+function collectEdges(
+  g: Graph,
+  nodes: Uint32Array,
+  mask: Uint8Array,
+  admission: Admission,
+  out: ReachGraphEdge[] | null,
+): number {
+  const { offsets, targets } = g.forward;
+  const allowed = admission.nodes;
+  const edgeObs = g.edges.observation;
+  const dropObserved = admission.dropObservedEdges;
+  let count = 0;
+  for (let a = 0; a < nodes.length; a++) {
+    const u = nodes[a] as number;
+    if (allowed !== null && allowed[u] !== 1) continue;
+    const end = offsets[u + 1] as number;
+    let from: string | undefined;
+    for (let k = offsets[u] as number; k < end; k++) {
+      const v = targets[k] as number;
+      if (mask[v] !== 1 || (allowed !== null && allowed[v] !== 1)) continue;
+      const obs = edgeObs[k] as number;
+      if (dropObserved && obs !== NO_OBSERVATION) continue;
+      count++;
+      if (out === null) continue;
+      from ??= g.strings.get(u);
+      const edge: ReachGraphEdge = {
+        from,
+        to: g.strings.get(v),
+        why: explanationAt(g, g.edges.explanation[k] as number),
+      };
+      if (obs !== NO_OBSERVATION) edge.observed = observationAt(g, obs);
+      out.push(edge);
+    }
+  }
+  return count;
+}

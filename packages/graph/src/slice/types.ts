@@ -1,0 +1,68 @@
+import type { SlicePath, SliceResponse } from '@stella-ops/core';
+
+/** Which runtime observations a slice keeps (see README: "Observed filter"). */
+export type ObservedFilter = 'only' | 'exclude';
+
+/** Which way a package slice expands: callers, callees or both. */
+export type Direction = 'upstream' | 'downstream' | 'both';
+
+/** A package slice: the nodes of the packages a purl (pattern) names and their neighbours. */
+export interface PackageSliceQuery {
+  /** `pkg:type/namespace/name[@version]`; without a version every version matches, `@4.*` every 4.x. */
+  purl: string;
+  /** Hops to expand, 1–10 (default 1). */
+  depth?: number;
+  /** Default `both`. */
+  direction?: Direction;
+  observed?: ObservedFilter;
+}
+
+/** A CVE slice: every entrypoint→sink path for the sinks carrying a vulnerability. */
+export interface CveSliceQuery {
+  /** A vulnerability id such as `CVE-2024-1234` or a GHSA id. */
+  cve: string;
+  observed?: ObservedFilter;
+}
+
+/** An entrypoint slice: everything reachable from an entrypoint. */
+export interface EntrypointSliceQuery {
+  /** A node id, or the symbol or file of entrypoint nodes. */
+  entrypoint: string;
+  /** Hops to expand, 1–10 (default 10). */
+  depth?: number;
+  /** Keep only nodes and edges on paths that end in a sink. */
+  sinksOnly?: boolean;
+  observed?: ObservedFilter;
+}
+
+/** A file slice: the nodes in files matching a glob and the entrypoint paths that reach them. */
+export interface FileSliceQuery {
+  /** A picomatch glob over node `file` paths (dotfiles match). */
+  file: string;
+  observed?: ObservedFilter;
+}
+
+/** Any slice query, discriminated by `type` (the `query` object of slice-response.v1). */
+export type AnySliceQuery =
+  | ({ type: 'package' } & PackageSliceQuery)
+  | ({ type: 'cve' } & CveSliceQuery)
+  | ({ type: 'entrypoint' } & EntrypointSliceQuery)
+  | ({ type: 'file' } & FileSliceQuery);
+
+/** Limits of a slice. Every limit that cuts an answer sets `truncated: true`. */
+export interface SliceOptions {
+  /** Most nodes returned (default 10,000); the nodes nearest the query's start are kept. */
+  maxNodes?: number;
+  /** Most paths returned (default 1,000). */
+  maxPaths?: number;
+  /** Most paths per (entrypoint, target) pair (default 5). */
+  pathsPerPair?: number;
+  /** Most partial paths examined per (entrypoint, target) pair before giving up (default 20,000). */
+  maxExpansionsPerPair?: number;
+}
+
+/** A slice answer: a slice-response.v1 document. */
+export type SliceResult = SliceResponse;
+
+/** One explained path of a slice answer. */
+export type SliceResultPath = SlicePath;

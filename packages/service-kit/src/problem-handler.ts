@@ -1,0 +1,105 @@
+import { isCoreError } from '@stella-ops/core';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { HttpProblem, issuesFromSchema, problemBody, problems } from './problem.js';
+
+/** Maps an error another layer threw to a problem, or undefined when it is unexpected (a 500). */
+export type ErrorMapper = (err: unknown) => HttpProblem | undefined;
+
+const PG_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+]);
+
+/** Errors of the shared libraries and of the database/cache drivers. */
+export const defaultErrorMapper: ErrorMapper = (err) => {
+  if (err instanceof HttpProblem) return err;
+  if (isCoreError(err)) {
+    switch (err.code) {
+      case 'SCHEMA_INVALID':
+        return problems.unprocessable('SCHEMA_INVALID', err.message, issuesFromSchema(err.issues ?? []));
+      case 'PURL_INVALID':
+      case 'ULID_INVALID':
+      case 'DIGEST_INVALID':
+        return problems.badRequest(err.code, err.message);
+      case 'CANONICAL_JSON_INVALID':
+      case 'DSSE_ENVELOPE_INVALID':
+      case 'SIGSTORE_BUNDLE_INVALID':
+        return problems.unprocessable(err.code, err.message);
+      case 'DSSE_VERIFICATION_FAILED':
+      case 'SIGSTORE_VERIFICATION_FAILED':
+        return problems.unprocessable(err.code, err.message);
+      default:
+        return undefined;
+    }
+  }
+  const e = err as { code?: unknown; type?: unknown; status?: unknown; name?: unknown } | null;
+  if (e && typeof e === 'object') {
+    // body-parser errors (express.json) carry a status and a type.
+    if (e.type === 'entity.too.large') return problems.tooLarge('request body exceeds the limit');
+    if (e.type === 'entity.parse.failed')
+      return problems.badRequest('JSON_INVALID', 'request body is not valid JSON');
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+      return problems.unsupportedMediaType('unsupported content encoding or charset');
+    }
+    if (typeof e.code === 'string' && PG_UNAVAILABLE.has(e.code)) {
+      return problems.unavailable('DEPENDENCY_UNAVAILABLE', 'a backing service is unavailable', 5, err);
+    }
+    if (e.code === 'BLOB_STORE_UNAVAILABLE') {
+      return problems.unavailable('BLOB_STORE_UNAVAILABLE', 'the blob store is unavailable', 5, err);
+    }
+    if (e.code === 'BLOB_DIGEST_MISMATCH') {
+      // The store answered with bytes that do not match their recorded digest: never served.
+      return new HttpProblem({
+        status: 502,
+        code: 'BLOB_INTEGRITY_FAILED',
+        title: 'Stored content failed verification',
+        detail: 'the stored content does not match its digest',
+        cause: err,
+      });
+    }
+  }
+  return undefined;
+};
+
+/**
+ * The one Express error handler: renders {@link HttpProblem}s (and whatever `mappers` recognise) as
+ * `application/problem+json`; anything else is logged and answered as a bare 500 that leaks no
+ * internals (no message, no stack).
+ */
+export function problemHandler(logger: Logger, mappers: ErrorMapper[] = []): ErrorRequestHandler {
+  const all = [...mappers, defaultErrorMapper];
+  return (err, req, res, _next) => {
+    let problem: HttpProblem | undefined;
+    for (const map of all) {
+      problem = map(err);
+      if (problem) break;
+    }
+    if (!problem) {
+      logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+      problem = new HttpProblem({ status: 500, code: 'INTERNAL', title: 'Internal server error' });
+    } else if (problem.status >= 500) {
+      logger.warn({ err, code: problem.code, url: req.originalUrl }, 'request failed');
+    }
+    if (res.headersSent) {
+      // A streamed response already started: the only honest signal left is to cut it.
+      res.destroy(err instanceof Error ? err : undefined);
+      return;
+    }
+    for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
+    res
+      .status(problem.status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problemBody(problem, req.originalUrl.split('?')[0])));
+  };
+}
+
+/** 404 for every route nobody answered. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(problems.notFound('ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+};

@@ -1,0 +1,13 @@
+/**
+ * Test helpers for Stella Reach integration tests: real servers, unique names, clean-up.
+ * Private to the workspace; never imported by production code.
+ */
+
+export { freePort } from './port.js';
+export type { CreateTestDatabaseOptions, TestDatabase } from './postgres.js';
+export { createTestDatabase } from './postgres.js';
+export { cleanRedisPrefix, redisTestPrefix, redisTestUrl } from './redis.js';
+export type { S3ClientSettings, S3TestServer, StartS3ServerOptions } from './s3-server.js';
+export { startS3Server, uniqueBucketName } from './s3-server.js';
+export type { TmpDir } from './tmp.js';
+export { tmpDir } from './tmp.js';

@@ -1,0 +1,255 @@
+import { allSchemaDocuments, SCHEMA_IDS, type SchemaName } from '@stella-ops/core';
+
+type Json = Record<string, unknown>;
+
+const SCHEMA_NAMES: Record<string, SchemaName> = {
+  ReachGraph: 'reachgraph.min@v1',
+  SliceResponse: 'slice-response@v1',
+  ReplayRequest: 'replay-request@v1',
+  ReplayResponse: 'replay-response@v1',
+  Problem: 'problem@v1',
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json) => ({ 'application/json': { schema } });
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+
+const COMMON_ERRORS = {
+  '401': problem('UNAUTHORIZED: no or invalid bearer token'),
+  '403': problem('FORBIDDEN: the token lacks the scope'),
+  '429': problem('RATE_LIMITED: past the per tenant+principal limit (Retry-After, RateLimit headers)'),
+  '503': problem('DEPENDENCY_UNAVAILABLE: Postgres is unavailable'),
+};
+
+const digestParam = {
+  name: 'digest',
+  in: 'path',
+  required: true,
+  description: 'The graph digest: `blake3:` and 64 lower-case hex digits (else 400 DIGEST_INVALID)',
+  schema: { type: 'string', pattern: '^blake3:[a-f0-9]{64}$' },
+};
+
+const queryParam = (name: string, description: string, schema: Json = { type: 'string' }) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+
+const notFound = problem(
+  "GRAPH_NOT_FOUND: no such graph for this tenant (another tenant's graph looks the same)",
+);
+
+function graphSummary(): Json {
+  return {
+    type: 'object',
+    required: ['digest', 'artifact', 'counts', 'createdAt'],
+    properties: {
+      digest: { type: 'string' },
+      artifact: { type: 'object' },
+      counts: { type: 'object', properties: { nodes: { type: 'integer' }, edges: { type: 'integer' } } },
+      sizes: { type: 'object' },
+      signatures: { type: 'array', items: { type: 'object' } },
+      createdAt: { type: 'string', format: 'date-time' },
+      created: { type: 'boolean' },
+      envelope: { type: 'object', description: 'DSSE envelope (SignGraphs on)' },
+      href: { type: 'string' },
+    },
+  };
+}
+
+/**
+ * The OpenAPI 3.1 description of the service. Request and response bodies are the repository's
+ * JSON Schemas themselves (OpenAPI 3.1 speaks JSON Schema 2020-12); each keeps its `$id`, so the
+ * relative references between schema files resolve against it, and every schema file is included.
+ */
+export function buildOpenApi(version: string): Json {
+  const docs = allSchemaDocuments();
+  const schemas: Json = { GraphSummary: graphSummary() };
+  for (const [name, schemaName] of Object.entries(SCHEMA_NAMES)) schemas[name] = docs[SCHEMA_IDS[schemaName]];
+  for (const [id, doc] of Object.entries(docs)) {
+    if (Object.values(SCHEMA_NAMES).some((n) => SCHEMA_IDS[n] === id)) continue;
+    const file = id.split('/').pop() ?? id;
+    schemas[file.replace(/\.schema\.json$/, '').replace(/[^A-Za-z0-9]+/g, '_')] = doc;
+  }
+  const security = [{ bearer: [] }];
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'Stella Reach — ReachGraph',
+      version,
+      description:
+        'Content-addressed reachability graphs with explained slices, caching, replay and DSSE signatures. Errors are RFC 9457 problem+json with a stable `code`.',
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Scopes reachgraph:read, reachgraph:write, reachgraph:admin; claims principal and tenant',
+        },
+      },
+      schemas,
+    },
+    security,
+    paths: {
+      '/v1/reachgraphs': {
+        post: {
+          operationId: 'upsertReachGraph',
+          summary: 'Upsert a graph (idempotent; digest computed by the server)',
+          description:
+            'Scope reachgraph:write. Signatures in the document are verified against the trusted keys.',
+          parameters: [
+            queryParam('digest', 'The digest the client expects (422 DIGEST_MISMATCH when it differs)'),
+            { name: 'X-Expected-Digest', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: json(ref('ReachGraph')) },
+          responses: {
+            '201': { description: 'Stored', content: json(ref('GraphSummary')) },
+            '200': { description: 'Already stored (same digest)', content: json(ref('GraphSummary')) },
+            '400': problem('JSON_INVALID, DIGEST_INVALID, BODY_ENCODING_INVALID'),
+            '413': problem('PAYLOAD_TOO_LARGE'),
+            '422': problem(
+              'SCHEMA_INVALID (errors[] with JSON pointers), GRAPH_INVALID, DIGEST_MISMATCH, SIGNATURE_INVALID',
+            ),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/reachgraphs/{digest}': {
+        get: {
+          operationId: 'getReachGraph',
+          summary: 'The full canonical JSON (ETag = digest, immutable; zstd/gzip by Accept-Encoding)',
+          parameters: [digestParam],
+          responses: {
+            '200': { description: 'The graph', content: json(ref('ReachGraph')) },
+            '304': { description: 'Not modified (If-None-Match)' },
+            '400': problem('DIGEST_INVALID'),
+            '404': notFound,
+            ...COMMON_ERRORS,
+          },
+        },
+        delete: {
+          operationId: 'deleteReachGraph',
+          summary: 'Delete a graph (scope reachgraph:admin; audit-logged)',
+          parameters: [digestParam],
+          responses: {
+            '204': { description: 'Deleted' },
+            '400': problem('DIGEST_INVALID'),
+            '404': notFound,
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/reachgraphs/{digest}/slice': {
+        get: {
+          operationId: 'sliceReachGraph',
+          summary: 'A slice: package (q), CVE, entrypoint or file (exactly one)',
+          parameters: [
+            digestParam,
+            queryParam('q', 'Package URL, `*` wildcards allowed (package slice)'),
+            queryParam('cve', 'Vulnerability id (CVE slice: paths from entrypoints to sinks)'),
+            queryParam('entrypoint', 'Entrypoint node id (entrypoint slice)'),
+            queryParam('file', 'Glob over node files (file slice)'),
+            queryParam('depth', '1–10 (400 DEPTH_OUT_OF_RANGE)', {
+              type: 'integer',
+              minimum: 1,
+              maximum: 10,
+            }),
+            queryParam('direction', 'upstream, downstream or both', {
+              enum: ['upstream', 'downstream', 'both'],
+            }),
+            queryParam('sinksOnly', 'Entrypoint slices: only paths reaching sinks', { type: 'boolean' }),
+            queryParam('observed', 'only or exclude runtime-observed edges', { enum: ['only', 'exclude'] }),
+            queryParam('limit', 'Page size (paths, or nodes for slices without paths)', {
+              type: 'integer',
+              minimum: 1,
+            }),
+            queryParam('cursor', 'Opaque cursor from nextCursor'),
+          ],
+          responses: {
+            '200': { description: 'The slice', content: json(ref('SliceResponse')) },
+            '400': problem(
+              'DIGEST_INVALID, QUERY_INVALID, DEPTH_OUT_OF_RANGE, LIMIT_OUT_OF_RANGE, GLOB_INVALID, PURL_INVALID, CVE_INVALID, CURSOR_INVALID',
+            ),
+            '404': notFound,
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/reachgraphs/{digest}/dsse': {
+        get: {
+          operationId: 'getReachGraphEnvelope',
+          summary: 'The DSSE envelope (payload = canonical JSON) with every recorded signature',
+          parameters: [digestParam],
+          responses: {
+            '200': { description: 'DSSE envelope', content: json({ type: 'object' }) },
+            '400': problem('DIGEST_INVALID'),
+            '404': problem('GRAPH_NOT_FOUND, SIGNATURES_NOT_FOUND'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/reachgraphs/by-artifact/{artifactDigest}': {
+        get: {
+          operationId: 'listReachGraphsByArtifact',
+          summary: "The tenant's graphs of one artifact, newest first",
+          parameters: [{ ...digestParam, name: 'artifactDigest', schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'Graphs',
+              content: json({
+                type: 'object',
+                properties: {
+                  artifactDigest: { type: 'string' },
+                  graphs: { type: 'array', items: ref('GraphSummary') },
+                },
+              }),
+            },
+            '400': problem('DIGEST_INVALID'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/reachgraphs/replay': {
+        post: {
+          operationId: 'replayReachGraph',
+          summary: 'Rebuild a graph from its inputs and compare digests (every attempt is logged)',
+          requestBody: { required: true, content: json(ref('ReplayRequest')) },
+          responses: {
+            '200': { description: 'Outcome (match or diff)', content: json(ref('ReplayResponse')) },
+            '400': problem('JSON_INVALID'),
+            '404': notFound,
+            '422': problem('SCHEMA_INVALID, INPUT_INVALID, INPUT_UNRESOLVABLE'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/healthz': {
+        get: { summary: 'Process alive', security: [], responses: { '200': { description: 'ok' } } },
+      },
+      '/readyz': {
+        get: {
+          summary: 'Postgres and Redis reachable',
+          security: [],
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          security: [],
+          responses: { '200': { description: 'metrics' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { type HttpProblem, principalOf, problems } from '@stella-ops/service-kit';
+import type { Request } from 'express';
+import type { Actor } from '../store/graph-store.js';
+
+const GRAPH_DIGEST = /^blake3:[a-f0-9]{64}$/;
+const ARTIFACT_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}|blake3:[a-f0-9]{64})$/;
+
+/** The `{digest}` path parameter: `blake3:` + 64 lower-case hex digits, else 400 `DIGEST_INVALID`. */
+export function graphDigestParam(req: Request, name = 'digest'): string {
+  const raw = req.params[name];
+  const value = typeof raw === 'string' ? raw : '';
+  if (!GRAPH_DIGEST.test(value)) {
+    throw problems.badRequest('DIGEST_INVALID', `${name} must be blake3: and 64 lower-case hex digits`, [
+      { pointer: `/${name}`, message: 'not a blake3 digest' },
+    ]);
+  }
+  return value;
+}
+
+/** A graph digest given by a client elsewhere (query, header). */
+export function parseGraphDigest(value: string, where: string): string {
+  if (!GRAPH_DIGEST.test(value)) {
+    throw problems.badRequest('DIGEST_INVALID', `${where} must be blake3: and 64 lower-case hex digits`);
+  }
+  return value;
+}
+
+/** An artifact digest (sha256, sha512 or blake3), else 400 `DIGEST_INVALID`. */
+export function artifactDigestParam(req: Request): string {
+  const raw = req.params['artifactDigest'];
+  const value = typeof raw === 'string' ? raw : '';
+  if (!ARTIFACT_DIGEST.test(value)) {
+    throw problems.badRequest(
+      'DIGEST_INVALID',
+      'artifactDigest must be sha256:, sha512: or blake3: with hex digits',
+    );
+  }
+  return value;
+}
+
+/** 404 `GRAPH_NOT_FOUND`: the same answer for a missing graph and another tenant's graph. */
+export function graphNotFound(digest: string): HttpProblem {
+  return problems.notFound('GRAPH_NOT_FOUND', `no reachgraph ${digest}`);
+}
+
+/** The tenant and the actor of the authenticated caller. */
+export function callerOf(req: Request): { tenant: string; actor: Actor } {
+  const p = principalOf(req);
+  return { tenant: p.tenant, actor: { principal: p.principal, subject: p.subject } };
+}
+
+/** 415 `UNSUPPORTED_MEDIA_TYPE` for a body declared as anything but JSON (absent is accepted). */
+export function requireJsonBody(req: Request, what: string): void {
+  if (req.get('content-type') && !req.is(['application/json', 'application/*+json'])) {
+    throw problems.unsupportedMediaType(`${what} is application/json`);
+  }
+}

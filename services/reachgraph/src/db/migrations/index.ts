@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely/migration';
+import { init, type MigrationOptions } from './20261123T000000000Z-init.js';
+
+export type { MigrationOptions } from './20261123T000000000Z-init.js';
+
+/** Every migration, registered explicitly and in order (never discovered from the filesystem). */
+export function migrations(opts: MigrationOptions): Record<string, Migration> {
+  return {
+    '20261123T000000000Z-init': init(opts),
+  };
+}

@@ -1,0 +1,112 @@
+import {
+  blake3,
+  canonicalizeToBytes,
+  normalizeReachGraph,
+  type ReachGraph,
+  type SliceQuery,
+  type SliceResponse,
+} from '@stella-ops/core';
+import { createGraph, decodeGraph, encodeGraph, type Graph, sliceGraph } from '@stella-ops/graph';
+import { zstdCompress, zstdDecompress } from './zstd.js';
+
+/**
+ * The one place the service meets the core library's canonical form and the graph engine: what is
+ * hashed, what is stored, and how slices are computed.
+ */
+
+/** A validated document with its normalised form, canonical bytes and digest. */
+export interface DigestedGraph {
+  /** Normalised, without `signatures`: exactly what the digest covers. */
+  doc: ReachGraph;
+  /** RFC 8785 canonical JSON of {@link DigestedGraph.doc} (UTF-8): what is stored and signed. */
+  canonical: Buffer;
+  /** `blake3:` + hex of BLAKE3-256 over {@link DigestedGraph.canonical}. */
+  digest: string;
+}
+
+/** What is stored next to the canonical JSON: the binary form (plain and zstd) and lookup keys. */
+export interface IndexedGraph {
+  nodeCount: number;
+  edgeCount: number;
+  binary: Uint8Array;
+  binaryZst: Buffer;
+  purls: string[];
+  cves: string[];
+}
+
+/** Normalises, canonicalises and hashes a document (signatures excluded, DESIGN §4). */
+export async function digestGraph(doc: ReachGraph): Promise<DigestedGraph> {
+  return digestNormalized(unsignedNormalized(doc));
+}
+
+/**
+ * {@link digestGraph} for a document that is normalised already (the builder's output: normalising
+ * it again costs ~1 s at 100k nodes and changes nothing).
+ */
+export async function digestNormalized(unsigned: ReachGraph): Promise<DigestedGraph> {
+  const bytes = canonicalizeToBytes(unsigned);
+  const canonical = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { doc: unsigned, canonical, digest: await blake3(canonical) };
+}
+
+/** The normalised document without signatures, as {@link digestGraph} makes it. */
+export function unsignedNormalized(doc: ReachGraph): ReachGraph {
+  return normalizeReachGraph(doc) as ReachGraph;
+}
+
+/**
+ * Indexes a normalised document for slicing and encodes it (GRAPH_INVALID for dangling edges,
+ * duplicate ids, …). `digest` may be a promise: indexing, the slow part, starts before the digest
+ * is known (a worker thread does this while the request thread hashes).
+ */
+export async function indexDocument(
+  doc: ReachGraph,
+  digest: string | Promise<string>,
+): Promise<IndexedGraph> {
+  const placeholder = `blake3:${'0'.repeat(64)}`;
+  const graph = createGraph(doc, { digest: placeholder });
+  const purls = new Set<string>();
+  const cves = new Set<string>(doc.scope.cves ?? []);
+  for (const n of doc.nodes) {
+    if (n.purl) purls.add(n.purl);
+    for (const c of n.cves ?? []) cves.add(c);
+  }
+  // The digest is only the binary header's: the index is the same whatever it is.
+  const binary = encodeGraph({ ...graph, digest: await digest });
+  return {
+    nodeCount: graph.nodeCount,
+    edgeCount: graph.edgeCount,
+    binary,
+    binaryZst: zstdCompress(binary),
+    purls: [...purls].sort(),
+    cves: [...cves].sort(),
+  };
+}
+
+/**
+ * The graph as the LRU keeps it: decoded from its binary form (typed-array views over one buffer),
+ * so the LRU's byte weight is what the graph really holds — unlike the index built from JSON.
+ */
+export function compactGraph(binary: Uint8Array): Graph {
+  return decodeGraph(binary);
+}
+
+/** Largest decompressed binary graph accepted from the store. */
+const MAX_BINARY_BYTES = 4 * 1024 * 1024 * 1024 - 1;
+
+/** A stored binary graph (zstd) decoded for slicing; `bytes` is its weight in the LRU. */
+export function decodeStoredGraph(compressed: Uint8Array): { graph: Graph; bytes: number } {
+  const bytes = zstdDecompress(compressed, MAX_BINARY_BYTES);
+  return { graph: decodeGraph(bytes), bytes: bytes.length };
+}
+
+/** Limits a slice answer must respect. */
+export interface SliceOptions {
+  maxNodes: number;
+  maxPaths: number;
+}
+
+/** The engine's answer to a normalised query. */
+export function runSlice(graph: Graph, query: SliceQuery, opts: SliceOptions): SliceResponse {
+  return sliceGraph(graph, query, opts);
+}

@@ -1,0 +1,16 @@
+export { createApp, SERVICE_VERSION } from './app.js';
+export { MemorySliceCache } from './cache/memory-slice-cache.js';
+export { RedisSliceCache } from './cache/redis-slice-cache.js';
+export type { SliceCache, SliceKey } from './cache/slice-cache.js';
+export type { ServerConfig, ServerEnvironment, TrustedKey } from './config.js';
+export { ConfigError, envToCfg, readEnv } from './config.js';
+export type { AppContext, ContextOverrides } from './context.js';
+export { assertRoleIsRestricted, createAppContext } from './context.js';
+export { migrate } from './db/migrate.js';
+export type { Database } from './db/schema/index.js';
+export { DB_SCHEMA, TENANT_TABLES } from './db/schema/index.js';
+export type { RateLimitStore } from './ratelimit/rate-limit-store.js';
+export type { CallgraphRef, InputResolver, RuntimeFactsRef } from './replay/input-resolver.js';
+export { UnconfiguredInputResolver } from './replay/input-resolver.js';
+export type { GraphMeta, GraphStore } from './store/graph-store.js';
+export { PgGraphStore } from './store/pg-graph-store.js';

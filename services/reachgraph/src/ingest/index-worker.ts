@@ -1,0 +1,59 @@
+import { parentPort } from 'node:worker_threads';
+import { type ReachGraph, type SchemaName, schemaIssues } from '@stella-ops/core';
+import { isGraphError } from '@stella-ops/graph';
+import { indexDocument, unsignedNormalized } from '../engine.js';
+
+/**
+ * Worker thread: indexes an uploaded document while the request thread validates and hashes it.
+ * `{id, body}` starts a job (parse, normalise, index); `{id, digest}` finishes it (encode with the
+ * digest, compress); `{id, cancel: true}` drops it. `{id, validate, body}` checks a body against a
+ * schema while the request thread already works on it. Answers `{id, result}`, `{id, issues}` or
+ * `{id, error}`.
+ */
+type Message = { id: number; body?: Uint8Array; validate?: SchemaName; digest?: string; cancel?: boolean };
+
+const waiting = new Map<number, (digest: string | undefined) => void>();
+const port = parentPort;
+
+function digestOf(id: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    waiting.set(id, (digest) => {
+      waiting.delete(id);
+      if (digest) resolve(digest);
+      else reject(new Error('cancelled'));
+    });
+  });
+}
+
+async function run(id: number, body: Uint8Array): Promise<void> {
+  const digest = digestOf(id);
+  try {
+    const doc = unsignedNormalized(JSON.parse(new TextDecoder().decode(body)) as ReachGraph);
+    const result = await indexDocument(doc, digest);
+    port?.postMessage({ id, result }, [result.binary.buffer as ArrayBuffer]);
+  } catch (err) {
+    waiting.delete(id);
+    const error = isGraphError(err)
+      ? { graphCode: err.code, message: err.message }
+      : { message: err instanceof Error ? err.message : String(err) };
+    port?.postMessage({ id, error });
+  }
+}
+
+function check(id: number, schema: SchemaName, body: Uint8Array): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    // The request thread answers JSON_INVALID itself.
+    port?.postMessage({ id, issues: [] });
+    return;
+  }
+  port?.postMessage({ id, issues: schemaIssues(schema, value) });
+}
+
+port?.on('message', (m: Message) => {
+  if (m.body && m.validate) check(m.id, m.validate, m.body);
+  else if (m.body) void run(m.id, m.body);
+  else waiting.get(m.id)?.(m.cancel ? undefined : m.digest);
+});

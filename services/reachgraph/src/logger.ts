@@ -1,0 +1,15 @@
+import { createLogger } from '@stella-ops/service-kit';
+import type { Logger } from 'pino';
+
+/** The root logger; subsystems log through {@link subsystemLogger}. */
+export function rootLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return createLogger({ name: 'reachgraph', level, ...(destination ? { destination } : {}) });
+}
+
+/** Named loggers per subsystem, as in the house style. */
+export function subsystemLogger(
+  root: Logger,
+  subsystem: 'http' | 'store' | 'cache' | 'replay' | 'audit' | 'limits',
+): Logger {
+  return root.child({ subsystem });
+}

@@ -1,0 +1,255 @@
+import {
+  type BuildInputs,
+  canonicalize,
+  newUlid,
+  type ReachGraph,
+  type ReplayRequest,
+  type ReplayResponse,
+  type RuntimeFact,
+  sha256,
+} from '@stella-ops/core';
+import {
+  buildReachGraph,
+  isGraphError,
+  type ReachGraphBuildInputs,
+  type RuntimeFactBatchInput,
+} from '@stella-ops/graph';
+import { HttpProblem } from '@stella-ops/service-kit';
+import { graphNotFound } from '../api/params.js';
+import type { AppContext } from '../context.js';
+import { digestNormalized } from '../engine.js';
+import type { Actor } from '../store/graph-store.js';
+import { zstdDecompress } from '../zstd.js';
+import { diffGraphs } from './diff.js';
+
+/** The stored graph of `digest` as a document, or undefined when the tenant has none. */
+async function storedDocument(
+  ctx: AppContext,
+  tenant: string,
+  digest: string,
+): Promise<ReachGraph | undefined> {
+  const meta = await ctx.store.meta(tenant, digest);
+  if (!meta) return undefined;
+  const zst = await ctx.store.canonicalZst(tenant, digest);
+  if (!zst) return undefined;
+  return JSON.parse(zstdDecompress(zst, meta.canonicalSize).toString('utf8')) as ReachGraph;
+}
+
+/**
+ * The build inputs a stored graph names: its provenance inputs by reference (fetched through the
+ * resolver), its artifact, analyzer and selectors, and its sinks as the graph records them.
+ */
+export function inputsFromProvenance(doc: ReachGraph): BuildInputs {
+  const callgraph = doc.provenance.inputs.find((i) => i.kind === 'callgraph');
+  const inputs: BuildInputs = {
+    artifact: doc.artifact,
+    callgraph: callgraph
+      ? { ...(callgraph.id ? { graphId: callgraph.id } : {}), digest: callgraph.digest }
+      : {},
+    runtimeFacts: doc.provenance.inputs
+      .filter((i) => i.kind === 'runtime-facts')
+      .map((i) => ({ ...(i.id ? { batchId: i.id } : {}), provenanceHash: i.digest })),
+    sinks: doc.nodes.flatMap((n) =>
+      n.isSink && n.purl && n.symbol
+        ? (n.cves ?? []).map((cve) => ({ cve, purl: n.purl as string, symbol: n.symbol as string }))
+        : [],
+    ),
+    analyzer: doc.provenance.analyzer,
+  };
+  if (doc.scope.selectors) inputs.scope = { selectors: doc.scope.selectors };
+  return inputs;
+}
+
+/**
+ * What replay_log records about the inputs: references and sizes, never megabytes of records (the
+ * digests of what was actually built from are the rebuilt graph's provenance inputs, logged too).
+ */
+function inputsSummary(inputs: BuildInputs): Record<string, unknown> {
+  const cg = inputs.callgraph;
+  return {
+    artifact: inputs.artifact,
+    callgraph: {
+      ...(cg.graphId ? { graphId: cg.graphId } : {}),
+      ...(cg.digest ? { digest: cg.digest } : {}),
+      ...(cg.records ? { inlineRecords: cg.records.length } : {}),
+    },
+    runtimeFacts: (inputs.runtimeFacts ?? []).map((b) => ({
+      ...(b.batchId ? { batchId: b.batchId } : {}),
+      ...(b.provenanceHash ? { provenanceHash: b.provenanceHash } : {}),
+      ...(b.facts ? { inlineFacts: b.facts.length } : {}),
+    })),
+    sinks: inputs.sinks.length,
+    ...(inputs.analyzer ? { analyzer: inputs.analyzer } : {}),
+  };
+}
+
+/** sha256 of the canonical JSON of inline facts: the batch hash when the client gives none. */
+function inlineBatchHash(facts: readonly RuntimeFact[]): string {
+  return sha256(new TextEncoder().encode(canonicalize(facts)));
+}
+
+/** The builder's inputs when everything is inline (nothing to fetch), else undefined. */
+export function inlineBuilderInputs(inputs: BuildInputs): ReachGraphBuildInputs | undefined {
+  const cg = inputs.callgraph;
+  if (!cg.records || (inputs.runtimeFacts ?? []).some((b) => !b.facts)) return undefined;
+  const callgraph: ReachGraphBuildInputs['callgraph'] = { records: cg.records };
+  if (cg.graphId) callgraph.graphId = cg.graphId;
+  const runtimeFacts = (inputs.runtimeFacts ?? []).map(
+    (batch): RuntimeFactBatchInput => ({
+      provenanceHash: batch.provenanceHash ?? inlineBatchHash(batch.facts ?? []),
+      ...(batch.batchId ? { batchId: batch.batchId } : {}),
+      facts: batch.facts ?? [],
+    }),
+  );
+  const out: ReachGraphBuildInputs = {
+    artifact: inputs.artifact,
+    callgraph,
+    runtimeFacts,
+    sinks: inputs.sinks,
+  };
+  if (inputs.analyzer) out.analyzer = inputs.analyzer;
+  if (inputs.scope) out.scope = inputs.scope;
+  return out;
+}
+
+/** The builder's inputs: inline parts as given, references fetched (and verified) by the resolver. */
+async function resolve(ctx: AppContext, tenant: string, inputs: BuildInputs): Promise<ReachGraphBuildInputs> {
+  const inline = inlineBuilderInputs(inputs);
+  if (inline) return inline;
+  const cg = inputs.callgraph;
+  const callgraph: ReachGraphBuildInputs['callgraph'] = cg.records
+    ? { records: cg.records }
+    : {
+        records: await ctx.resolver.resolveCallgraph(tenant, {
+          ...(cg.graphId ? { graphId: cg.graphId } : {}),
+          ...(cg.digest ? { digest: cg.digest } : {}),
+        }),
+        ...(cg.digest ? { digest: cg.digest } : {}),
+      };
+  if (cg.graphId) callgraph.graphId = cg.graphId;
+  const runtimeFacts: RuntimeFactBatchInput[] = [];
+  for (const batch of inputs.runtimeFacts ?? []) {
+    const facts = batch.facts ?? (await ctx.resolver.resolveRuntimeFacts(tenant, batch));
+    runtimeFacts.push({
+      provenanceHash: batch.provenanceHash ?? inlineBatchHash(facts),
+      ...(batch.batchId ? { batchId: batch.batchId } : {}),
+      facts,
+    });
+  }
+  const out: ReachGraphBuildInputs = {
+    artifact: inputs.artifact,
+    callgraph,
+    runtimeFacts,
+    sinks: inputs.sinks,
+  };
+  if (inputs.analyzer) out.analyzer = inputs.analyzer;
+  if (inputs.scope) out.scope = inputs.scope;
+  return out;
+}
+
+/** A graph rebuilt ahead of time from inline inputs (or why it could not be). */
+export type Prebuilt = { graph: ReachGraph } | { error: unknown };
+
+/**
+ * Rebuilds from inline inputs before the request is known to be valid — called only while the
+ * worker validates it; the result is used only once validation passed. Undefined when inputs must
+ * be fetched first.
+ */
+export function prebuild(request: unknown): Prebuilt | undefined {
+  try {
+    const inputs = (request as ReplayRequest | null)?.inputs;
+    const builderInputs = inputs ? inlineBuilderInputs(inputs) : undefined;
+    return builderInputs ? { graph: buildReachGraph(builderInputs) } : undefined;
+  } catch (error) {
+    return { error };
+  }
+}
+
+function errorCodeOf(err: unknown): string {
+  if (err instanceof HttpProblem) return err.code;
+  if (isGraphError(err)) return err.code;
+  return 'INTERNAL';
+}
+
+/**
+ * The Replay Driver: rebuilds the graph from its inputs with the deterministic builder, compares
+ * digests, explains a mismatch against the stored graph, and records every attempt in replay_log
+ * (failures too, with their code).
+ */
+export async function replay(
+  ctx: AppContext,
+  tenant: string,
+  actor: Actor,
+  request: ReplayRequest,
+  prebuilt?: Prebuilt,
+): Promise<ReplayResponse> {
+  const id = newUlid();
+  const started = performance.now();
+  let inputs = request.inputs;
+  const source = inputs ? 'request' : 'provenance';
+  let expectedDoc: ReachGraph | undefined;
+  let builtFrom: unknown;
+  let logged = false;
+  const log = async (
+    entry: Omit<
+      Parameters<typeof ctx.store.logReplay>[1],
+      'id' | 'actor' | 'expectedDigest' | 'durationMs' | 'inputs'
+    >,
+  ) => {
+    logged = true;
+    await ctx.store.logReplay(tenant, {
+      id,
+      actor,
+      expectedDigest: request.expectedDigest,
+      inputs: {
+        source,
+        ...(inputs ? inputsSummary(inputs) : {}),
+        ...(builtFrom ? { builtFrom } : {}),
+      },
+      durationMs: performance.now() - started,
+      ...entry,
+    });
+  };
+  try {
+    if (!inputs) {
+      expectedDoc = await storedDocument(ctx, tenant, request.expectedDigest);
+      if (!expectedDoc) throw graphNotFound(request.expectedDigest);
+      inputs = inputsFromProvenance(expectedDoc);
+    }
+    let built: ReachGraph;
+    if (prebuilt && request.inputs) {
+      if ('error' in prebuilt) throw prebuilt.error;
+      built = prebuilt.graph;
+    } else {
+      built = buildReachGraph(await resolve(ctx, tenant, inputs));
+    }
+    // buildReachGraph returns the normalised document.
+    const computed = await digestNormalized(built);
+    builtFrom = computed.doc.provenance.inputs;
+    const match = computed.digest === request.expectedDigest;
+    const response: ReplayResponse = {
+      match,
+      expectedDigest: request.expectedDigest,
+      computedDigest: computed.digest,
+      replayId: id,
+      inputs: computed.doc.provenance.inputs,
+    };
+    if (!match) {
+      expectedDoc ??= await storedDocument(ctx, tenant, request.expectedDigest);
+      if (expectedDoc) response.diff = diffGraphs(expectedDoc, computed.doc);
+    }
+    await log({ computedDigest: computed.digest, match, ...(response.diff ? { diff: response.diff } : {}) });
+    ctx.metrics.replays.inc({ result: match ? 'match' : 'mismatch' });
+    return response;
+  } catch (err) {
+    ctx.metrics.replays.inc({ result: 'error' });
+    if (!logged) {
+      try {
+        await log({ errorCode: errorCodeOf(err) });
+      } catch (logErr) {
+        ctx.logger.error({ err: logErr }, 'could not record a failed replay');
+      }
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,79 @@
+import type { SignatureRow } from '../db/schema/index.js';
+
+/** A stored graph without its blobs. */
+export interface GraphMeta {
+  digest: string;
+  artifact: { name: string; digest: string };
+  nodeCount: number;
+  edgeCount: number;
+  canonicalSize: number;
+  binarySize: number;
+  signatures: SignatureRow[];
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Everything written for a new graph, in one transaction. */
+export interface NewGraph {
+  digest: string;
+  artifact: { name: string; digest: string };
+  nodeCount: number;
+  edgeCount: number;
+  canonicalZst: Buffer;
+  canonicalSize: number;
+  binaryZst: Buffer;
+  binarySize: number;
+  signatures: SignatureRow[];
+  purls: string[];
+  cves: string[];
+  createdBy: string;
+}
+
+/** Who did something, for the audit trails. */
+export interface Actor {
+  principal: string;
+  subject: string;
+}
+
+/** One replay attempt as `replay_log` records it. */
+export interface ReplayLogEntry {
+  id: string;
+  actor: Actor;
+  expectedDigest: string;
+  computedDigest?: string;
+  match?: boolean;
+  inputs: unknown;
+  diff?: unknown;
+  errorCode?: string;
+  durationMs: number;
+}
+
+/**
+ * Where graphs live (Postgres in production and tests). Every method acts for one tenant and sees
+ * only that tenant's rows: another tenant's graph is indistinguishable from a missing one.
+ */
+export interface GraphStore {
+  /** Stores a graph with its lookups; `existing` when that tenant already has the digest. */
+  insert(tenant: string, graph: NewGraph): Promise<'created' | 'existing'>;
+  meta(tenant: string, digest: string): Promise<GraphMeta | undefined>;
+  exists(tenant: string, digest: string): Promise<boolean>;
+  /** Adds signatures not yet recorded; returns the full list. */
+  addSignatures(tenant: string, digest: string, signatures: SignatureRow[]): Promise<SignatureRow[]>;
+  /** The canonical JSON, zstd-compressed, as stored. */
+  canonicalZst(tenant: string, digest: string): Promise<Buffer | undefined>;
+  /** The engine's binary form, zstd-compressed, as stored. */
+  binaryZst(tenant: string, digest: string): Promise<Buffer | undefined>;
+  byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]>;
+  /** Deletes a graph (its lookups and cached slices go with it) and records who did it. */
+  delete(tenant: string, digest: string, actor: Actor): Promise<boolean>;
+  /** The durable slice cache (zstd JSON). */
+  getSlice(tenant: string, digest: string, queryKey: string): Promise<Buffer | undefined>;
+  putSlice(
+    tenant: string,
+    digest: string,
+    queryKey: string,
+    query: unknown,
+    responseZst: Buffer,
+  ): Promise<void>;
+  logReplay(tenant: string, entry: ReplayLogEntry): Promise<void>;
+}

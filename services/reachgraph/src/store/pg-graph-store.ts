@@ -1,0 +1,224 @@
+import { newUlid } from '@stella-ops/core';
+import type pg from 'pg';
+import type { SignatureRow, SubgraphMeta } from '../db/schema/index.js';
+import { qb, tenantHasGraph, withTenant } from '../db/tenant.js';
+import type { Actor, GraphMeta, GraphStore, NewGraph, ReplayLogEntry } from './graph-store.js';
+
+const DIGEST = /^blake3:[a-f0-9]{64}$/;
+
+const META_COLUMNS = [
+  'tenant',
+  'digest',
+  'artifact_name',
+  'artifact_digest',
+  'node_count',
+  'edge_count',
+  'canonical_size',
+  'binary_size',
+  'signatures',
+  'created_by',
+  'created_at',
+] as const;
+
+function toMeta(row: SubgraphMeta): GraphMeta {
+  return {
+    digest: row.digest,
+    artifact: { name: row.artifact_name, digest: row.artifact_digest },
+    nodeCount: row.node_count,
+    edgeCount: row.edge_count,
+    canonicalSize: Number(row.canonical_size),
+    binarySize: Number(row.binary_size),
+    signatures: row.signatures,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** {@link GraphStore} on Postgres, every call in its own tenant transaction under RLS. */
+export class PgGraphStore implements GraphStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  insert(tenant: string, g: NewGraph): Promise<'created' | 'existing'> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      const inserted = await tx.run(
+        qb
+          .insertInto('subgraphs')
+          .values({
+            tenant,
+            digest: g.digest,
+            artifact_name: g.artifact.name,
+            artifact_digest: g.artifact.digest,
+            node_count: g.nodeCount,
+            edge_count: g.edgeCount,
+            canonical_size: g.canonicalSize,
+            canonical_zst: g.canonicalZst,
+            binary_size: g.binarySize,
+            binary_zst: g.binaryZst,
+            signatures: JSON.stringify(g.signatures),
+            created_by: g.createdBy,
+          })
+          .onConflict((oc) => oc.columns(['tenant', 'digest']).doNothing())
+          .returning('digest'),
+      );
+      if (inserted.length === 0) return 'existing';
+      await tx.run(
+        qb
+          .insertInto('artifact_index')
+          .values({ tenant, artifact_digest: g.artifact.digest, digest: g.digest }),
+      );
+      for (const [table, column, values] of [
+        ['purl_index', 'purl', g.purls],
+        ['cve_index', 'cve', g.cves],
+      ] as const) {
+        if (values.length === 0) continue;
+        await tx.client.query(
+          `insert into reachgraph.${table} (tenant, ${column}, digest)
+           select $1, v, $2 from unnest($3::text[]) as v on conflict do nothing`,
+          [tenant, g.digest, values],
+        );
+      }
+      return 'created';
+    });
+  }
+
+  meta(tenant: string, digest: string): Promise<GraphMeta | undefined> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      const [row] = await tx.run(
+        qb.selectFrom('subgraphs').select(META_COLUMNS).where('digest', '=', digest),
+      );
+      return row ? toMeta(row) : undefined;
+    });
+  }
+
+  exists(tenant: string, digest: string): Promise<boolean> {
+    if (!DIGEST.test(digest)) return Promise.resolve(false);
+    return tenantHasGraph(this.pool, tenant, digest);
+  }
+
+  addSignatures(tenant: string, digest: string, signatures: SignatureRow[]): Promise<SignatureRow[]> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      const [row] = await tx.run(
+        qb.selectFrom('subgraphs').select('signatures').where('digest', '=', digest).forUpdate(),
+      );
+      if (!row) return [];
+      const seen = new Set(row.signatures.map((s) => `${s.keyid}\u0000${s.sig}`));
+      const added = signatures.filter((s) => !seen.has(`${s.keyid}\u0000${s.sig}`));
+      if (added.length === 0) return row.signatures;
+      const all = [...row.signatures, ...added];
+      await tx.run(
+        qb
+          .updateTable('subgraphs')
+          .set({ signatures: JSON.stringify(all) })
+          .where('digest', '=', digest),
+      );
+      return all;
+    });
+  }
+
+  private blob(
+    tenant: string,
+    digest: string,
+    column: 'canonical_zst' | 'binary_zst',
+  ): Promise<Buffer | undefined> {
+    // COPY takes no parameters: the digest is checked against its strict format and quoted.
+    if (!DIGEST.test(digest)) return Promise.resolve(undefined);
+    return withTenant(this.pool, tenant, (tx) =>
+      tx.readBytea(`select ${column} from reachgraph.subgraphs where digest = ${tx.literal(digest)}`),
+    );
+  }
+
+  canonicalZst(tenant: string, digest: string): Promise<Buffer | undefined> {
+    return this.blob(tenant, digest, 'canonical_zst');
+  }
+
+  binaryZst(tenant: string, digest: string): Promise<Buffer | undefined> {
+    return this.blob(tenant, digest, 'binary_zst');
+  }
+
+  byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      const rows = await tx.run(
+        qb
+          .selectFrom('subgraphs')
+          .select(META_COLUMNS)
+          .where('artifact_digest', '=', artifactDigest)
+          .orderBy('created_at', 'desc')
+          .orderBy('digest'),
+      );
+      return rows.map(toMeta);
+    });
+  }
+
+  delete(tenant: string, digest: string, actor: Actor): Promise<boolean> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      const deleted = await tx.run(
+        qb.deleteFrom('subgraphs').where('digest', '=', digest).returning(['artifact_digest', 'node_count']),
+      );
+      const row = deleted[0];
+      if (!row) return false;
+      await tx.run(
+        qb.insertInto('audit_log').values({
+          id: newUlid(),
+          tenant,
+          principal: actor.principal,
+          subject: actor.subject,
+          action: 'graph.delete',
+          digest,
+          detail: JSON.stringify({ artifactDigest: row.artifact_digest, nodeCount: row.node_count }),
+        }),
+      );
+      return true;
+    });
+  }
+
+  getSlice(tenant: string, digest: string, queryKey: string): Promise<Buffer | undefined> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      const [row] = await tx.run(
+        qb
+          .selectFrom('slice_cache')
+          .select('response_zst')
+          .where('digest', '=', digest)
+          .where('query_key', '=', queryKey),
+      );
+      return row?.response_zst;
+    });
+  }
+
+  putSlice(
+    tenant: string,
+    digest: string,
+    queryKey: string,
+    query: unknown,
+    responseZst: Buffer,
+  ): Promise<void> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      // The graph may have been deleted meanwhile: insert only while it exists (no FK error).
+      await tx.client.query(
+        `insert into reachgraph.slice_cache (tenant, digest, query_key, query, response_zst)
+         select $1, $2, $3, $4, $5 where exists (select 1 from reachgraph.subgraphs where digest = $2)
+         on conflict do nothing`,
+        [tenant, digest, queryKey, JSON.stringify(query), responseZst],
+      );
+    });
+  }
+
+  logReplay(tenant: string, e: ReplayLogEntry): Promise<void> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      await tx.run(
+        qb.insertInto('replay_log').values({
+          id: e.id,
+          tenant,
+          principal: e.actor.principal,
+          subject: e.actor.subject,
+          expected_digest: e.expectedDigest,
+          computed_digest: e.computedDigest ?? null,
+          match: e.match ?? null,
+          inputs: JSON.stringify(e.inputs ?? null),
+          diff: e.diff === undefined ? null : JSON.stringify(e.diff),
+          error_code: e.errorCode ?? null,
+          duration_ms: Math.round(e.durationMs),
+        }),
+      );
+    });
+  }
+}

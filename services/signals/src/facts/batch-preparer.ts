@@ -1,0 +1,13 @@
+import { type BatchInput, type PreparedBatch, prepareBatch } from './prepare-batch.js';
+
+/** Runs the CPU part of ingests: inline, or on worker threads (`Limits.IngestWorkers`). */
+export interface BatchPreparer {
+  prepare(input: BatchInput): Promise<PreparedBatch>;
+  close(): Promise<void>;
+}
+
+/** On the request's own thread. */
+export const inlinePreparer: BatchPreparer = {
+  prepare: async (input) => prepareBatch(input),
+  close: async () => {},
+};

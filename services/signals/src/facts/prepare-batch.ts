@@ -1,0 +1,68 @@
+import { sha256 } from '@stella-ops/core';
+import { parseJsonBody, parseNdjson } from '@stella-ops/service-kit';
+import { type NormalizedBatch, normalizeBatch } from './normalize-batch.js';
+import { factsFromJson, factsFromNdjson } from './parse-facts.js';
+
+/** An uploaded batch body and what the request said about it. */
+export interface BatchInput {
+  body: Uint8Array;
+  kind: 'ndjson' | 'json';
+  /** For NDJSON: the query parameters. */
+  target?: { callgraphId: string; source: string };
+}
+
+/** A batch ready to store: validated, deduplicated, canonical, hashed. */
+export interface PreparedBatch {
+  callgraphId: string;
+  source: string;
+  /** The hash the client sent in the JSON body, if any. */
+  clientHash?: string;
+  canonical: Buffer;
+  /** `sha256:` of `canonical` (contract §5.1). */
+  provenanceHash: string;
+  factCount: number;
+  factTypes: NormalizedBatch['factTypes'];
+  typeCounts: NormalizedBatch['typeCounts'];
+  merged: number;
+  /** Milliseconds per stage: parse, validate, canonicalize, hash. */
+  stages: Record<string, number>;
+}
+
+/**
+ * The CPU part of an ingest (no I/O): parse the NDJSON or JSON body, validate every fact against
+ * `runtime-fact@v1` (and its purl), deduplicate and canonicalize, hash. Throws the same 4xx
+ * problems as the HTTP layer would. Runs inline or on a worker thread (see `batch-preparer.ts`).
+ */
+export function prepareBatch(input: BatchInput): PreparedBatch {
+  const stages: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    stages[stage] = now - t;
+    t = now;
+  };
+  const body = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
+  const target = input.target;
+  const parsed = target ? parseNdjson(body) : parseJsonBody(body);
+  lap('parse');
+  const upload = target
+    ? factsFromNdjson(parsed as ReturnType<typeof parseNdjson>, target.callgraphId, target.source)
+    : factsFromJson(parsed);
+  lap('validate');
+  const batch = normalizeBatch(upload.facts);
+  lap('canonicalize');
+  const provenanceHash = sha256(batch.canonical);
+  lap('hash');
+  return {
+    callgraphId: upload.callgraphId,
+    source: upload.source,
+    ...(upload.clientHash !== undefined ? { clientHash: upload.clientHash } : {}),
+    canonical: batch.canonical,
+    provenanceHash,
+    factCount: batch.facts.length,
+    factTypes: batch.factTypes,
+    typeCounts: batch.typeCounts,
+    merged: batch.merged,
+    stages,
+  };
+}

@@ -1,0 +1,42 @@
+import { parentPort } from 'node:worker_threads';
+import { defaultErrorMapper } from '@stella-ops/service-kit';
+import { type BatchInput, prepareBatch } from './prepare-batch.js';
+import type { WorkerReply, WorkerTask } from './worker-protocol.js';
+
+/** A worker thread of the ingest pool: prepares one batch per message (see worker-preparer.ts). */
+const port = parentPort;
+if (!port) throw new Error('prepare-worker runs as a worker thread');
+port.on('message', ({ id, input }: WorkerTask) => {
+  let reply: WorkerReply;
+  try {
+    const body = new Uint8Array(input.body);
+    const batch = prepareBatch({ ...input, body } as BatchInput);
+    const canonical = new Uint8Array(
+      batch.canonical.buffer,
+      batch.canonical.byteOffset,
+      batch.canonical.byteLength,
+    );
+    reply = { id, ok: true, batch: { ...batch, canonical } };
+    port.postMessage(
+      reply,
+      canonical.byteLength === canonical.buffer.byteLength ? [canonical.buffer as ArrayBuffer] : [],
+    );
+    return;
+  } catch (err) {
+    const problem = defaultErrorMapper(err);
+    reply = problem
+      ? {
+          id,
+          ok: false,
+          problem: {
+            status: problem.status,
+            code: problem.code,
+            title: problem.title,
+            ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
+            ...(problem.errors ? { errors: problem.errors } : {}),
+          },
+        }
+      : { id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  port.postMessage(reply);
+});
