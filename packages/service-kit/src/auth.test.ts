@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import express from 'express';
-import { exportSPKI, importPKCS8, SignJWT } from 'jose';
+import { importPKCS8, SignJWT } from 'jose';
 import { pino } from 'pino';
 import request from 'supertest';
 import { allow, createAuthenticator, requireAuth } from './auth.js';
