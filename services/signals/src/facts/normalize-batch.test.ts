@@ -2,7 +2,7 @@ import { canonicalize, type RuntimeFact, sha256 } from '@stella-ops/core';
 import fc from 'fast-check';
 import { canonicalFact, normalizeBatch } from './normalize-batch.js';
 
-const factArb: fc.Arbitrary<RuntimeFact> = fc.record(
+const plainArb = fc.record(
   {
     symbolId: fc.constantFrom('a', 'b', 'é', 'a\u0000', 'b/c', '\u{1F600}'),
     codeId: fc.constantFrom('x', 'y', '\u0000x'),
@@ -13,6 +13,15 @@ const factArb: fc.Arbitrary<RuntimeFact> = fc.record(
   },
   { requiredKeys: ['symbolId', 'hitCount', 'observedAt', 'factType'] },
 );
+const factArb: fc.Arbitrary<RuntimeFact> = fc.oneof(
+  plainArb,
+  fc
+    .tuple(plainArb, fc.constantFrom('a', 'b', 'caller'))
+    .map(([f, callerSymbolId]): RuntimeFact => ({ ...f, factType: 'call', callerSymbolId })),
+);
+/** The dedup key: one stored fact per (symbolId, codeId, factType, callerSymbolId). */
+const key = (f: RuntimeFact) =>
+  JSON.stringify([f.symbolId, f.codeId ?? null, f.factType, f.callerSymbolId ?? null]);
 
 describe('normalizeBatch', () => {
   it('gives the same bytes and hash for the same facts in any order', () => {
@@ -35,11 +44,10 @@ describe('normalizeBatch', () => {
     );
   });
 
-  it('keeps one fact per (symbolId, codeId), summing hits, from the earliest observation', () => {
+  it('keeps one fact per (symbolId, codeId, factType, callerSymbolId), summing hits, from the earliest observation', () => {
     fc.assert(
       fc.property(fc.array(factArb, { minLength: 1, maxLength: 40 }), (facts) => {
         const { facts: out, merged } = normalizeBatch(facts);
-        const key = (f: RuntimeFact) => JSON.stringify([f.symbolId, f.codeId ?? null]);
         expect(new Set(out.map(key)).size).toBe(out.length);
         expect(merged).toBe(facts.length - out.length);
         for (const f of out) {
@@ -62,6 +70,31 @@ describe('normalizeBatch', () => {
     expect(out.canonical.toString()).toBe(text);
     expect(sha256(out.canonical)).toBe(sha256(text));
     expect(out.factTypes).toEqual(['invocation', 'load']);
+  });
+
+  it('keeps a call fact apart from the invocation of the same symbol and code (both count the same runs)', () => {
+    const at = '2026-11-20T10:08:00Z';
+    const invocation: RuntimeFact = {
+      symbolId: 't',
+      codeId: 'c',
+      hitCount: 212,
+      observedAt: at,
+      factType: 'invocation',
+    };
+    const call: RuntimeFact = { ...invocation, factType: 'call', callerSymbolId: 'render' };
+    const other: RuntimeFact = { ...call, callerSymbolId: 'export', hitCount: 5 };
+    const out = normalizeBatch([call, invocation, other, { ...call, hitCount: 1 }]);
+    expect(out.facts).toEqual([
+      { ...call, callerSymbolId: 'export', hitCount: 5 },
+      { ...call, hitCount: 213 },
+      invocation,
+    ]);
+    expect(out.merged).toBe(1);
+    expect(
+      normalizeBatch([invocation, other, call, call]).canonical.equals(
+        normalizeBatch([call, other, invocation, call]).canonical,
+      ),
+    ).toBe(true);
   });
 
   it('caps summed hits at 2^53-1', () => {

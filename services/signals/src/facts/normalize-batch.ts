@@ -85,14 +85,31 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Stored order: symbolId, then codeId (absent first), by UTF-16 code units. */
+/** Absent first, then by UTF-16 code units. */
+function compareOptional(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return compareStrings(a, b);
+}
+
+/** Stored order: symbolId, codeId, factType, callerSymbolId (absent first), by UTF-16 code units. */
 function compareFacts(a: RuntimeFact, b: RuntimeFact): number {
-  const bySymbol = compareStrings(a.symbolId, b.symbolId);
-  if (bySymbol !== 0) return bySymbol;
-  if (a.codeId === b.codeId) return 0;
-  if (a.codeId === undefined) return -1;
-  if (b.codeId === undefined) return 1;
-  return compareStrings(a.codeId, b.codeId);
+  return (
+    compareStrings(a.symbolId, b.symbolId) ||
+    compareOptional(a.codeId, b.codeId) ||
+    compareStrings(a.factType, b.factType) ||
+    compareOptional(a.callerSymbolId, b.callerSymbolId)
+  );
+}
+
+/**
+ * Two facts of one symbol are the same observation — merged — when they share codeId, factType and
+ * callerSymbolId: a `call` fact (the edge caller → symbol) and an `invocation` of the symbol count
+ * the same executions from two sides, and neither may absorb the other.
+ */
+function sameObservation(a: RuntimeFact, b: RuntimeFact): boolean {
+  return a.codeId === b.codeId && a.factType === b.factType && a.callerSymbolId === b.callerSymbolId;
 }
 
 function merge(seen: RuntimeFact, fact: RuntimeFact): RuntimeFact {
@@ -100,10 +117,10 @@ function merge(seen: RuntimeFact, fact: RuntimeFact): RuntimeFact {
   return { ...(preferred(fact, seen) ? fact : seen), hitCount };
 }
 
-/** Merges facts sharing (symbolId, codeId); returns the unique facts, unordered. */
+/** Merges facts sharing (symbolId, codeId, factType, callerSymbolId); returns them unordered. */
 function dedupe(facts: readonly RuntimeFact[]): RuntimeFact[] {
-  // By symbolId, then codeId: symbol ids are flat strings from JSON.parse and most have one fact,
-  // held directly (an array only once a second codeId shows up).
+  // By symbolId, then the rest of the key: symbol ids are flat strings from JSON.parse and most have one fact,
+  // held directly (an array only once a second observation shows up).
   const bySymbol = new Map<string, RuntimeFact | RuntimeFact[]>();
   let count = 0;
   for (const fact of facts) {
@@ -112,13 +129,13 @@ function dedupe(facts: readonly RuntimeFact[]): RuntimeFact[] {
       bySymbol.set(fact.symbolId, fact);
       count++;
     } else if (!Array.isArray(held)) {
-      if (held.codeId === fact.codeId) bySymbol.set(fact.symbolId, merge(held, fact));
+      if (sameObservation(held, fact)) bySymbol.set(fact.symbolId, merge(held, fact));
       else {
         bySymbol.set(fact.symbolId, [held, fact]);
         count++;
       }
     } else {
-      const i = held.findIndex((g) => g.codeId === fact.codeId);
+      const i = held.findIndex((g) => sameObservation(g, fact));
       if (i === -1) {
         held.push(fact);
         count++;
@@ -149,10 +166,11 @@ function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
 }
 
 /**
- * Deduplicates a batch on (symbolId, codeId) and puts it in its stored, deterministic form: the
+ * Deduplicates a batch on (symbolId, codeId, factType, callerSymbolId) and puts it in its stored,
+ * deterministic form: the
  * same facts in any order and any split into duplicates give the same bytes and provenanceHash.
  *
- * Merge rule for facts sharing (symbolId, codeId): `hitCount` is the sum (capped at 2^53-1); every
+ * Merge rule for facts sharing that key: `hitCount` is the sum (capped at 2^53-1); every
  * other field comes from the fact observed first (earliest `observedAt`, ties broken by the
  * smaller canonical JSON), so the merged fact keeps the earliest `observedAt`.
  */
