@@ -1,0 +1,167 @@
+import { blake3, type DsseEnvelope, type ReachGraph, type SliceResponse } from '@stella-ops/core';
+import { clientError, DigestMismatchError } from '../error.js';
+import type { RequestBody } from '../http/body.js';
+import { Transport } from '../http/transport.js';
+import { collect, verifyChunks } from '../http/verify-digest.js';
+import { type CallOptions, type ClientOptions, resolveOptions } from '../options.js';
+import type { VerifiedStream } from '../signals/types.js';
+import type { ReachGraphClient, SliceParams } from './types.js';
+
+const BASE = '/v1/reachgraphs';
+const seg = encodeURIComponent;
+
+function signal(opts: CallOptions | undefined): { signal?: AbortSignal } {
+  return opts?.signal ? { signal: opts.signal } : {};
+}
+
+function isRequestBody(doc: ReachGraph | RequestBody): doc is RequestBody {
+  return (
+    typeof doc === 'string' ||
+    doc instanceof Uint8Array ||
+    doc instanceof Blob ||
+    (typeof doc === 'object' && doc !== null && Symbol.asyncIterator in doc)
+  );
+}
+
+function sliceQuery(q: SliceParams): Record<string, string | number | boolean | undefined> {
+  return {
+    q: q.purl,
+    cve: q.cve,
+    entrypoint: q.entrypoint,
+    file: q.file,
+    depth: q.depth,
+    direction: q.direction,
+    sinksOnly: q.sinksOnly,
+    observed: q.observed,
+    limit: q.limit,
+    cursor: q.cursor,
+  };
+}
+
+/** A typed client for the ReachGraph service. */
+export function createReachGraphClient(options: ClientOptions): ReachGraphClient {
+  const http = new Transport(resolveOptions(options));
+
+  async function open(digest: string, opts?: CallOptions): Promise<VerifiedStream> {
+    const res = await http.send({
+      method: 'GET',
+      path: `${BASE}/${seg(digest)}`,
+      idempotent: true,
+      // Accepted codings are decoded by fetch; the digest is over the decoded bytes.
+      headers: { 'accept-encoding': 'gzip' },
+      ...signal(opts),
+    });
+    const stream: VerifiedStream = { digest, chunks: verifyChunks(res.chunks(), digest, 'reachgraph') };
+    const length = res.headers.get('content-length');
+    if (length !== null && !res.headers.get('content-encoding')) stream.size = Number(length);
+    return stream;
+  }
+
+  async function slice(digest: string, query: SliceParams): Promise<SliceResponse> {
+    return http.json<SliceResponse>({
+      method: 'GET',
+      path: `${BASE}/${seg(digest)}/slice`,
+      query: sliceQuery(query),
+      idempotent: true,
+      ...(query.noCache ? { headers: { 'cache-control': 'no-cache' } } : {}),
+      ...signal(query),
+    });
+  }
+
+  return {
+    upsert(doc, opts = {}) {
+      const body = isRequestBody(doc) ? doc : JSON.stringify(doc);
+      return http.json({
+        method: 'POST',
+        path: BASE,
+        headers: {
+          'content-type': 'application/json',
+          ...(opts.expectedDigest ? { 'x-expected-digest': opts.expectedDigest } : {}),
+        },
+        body,
+        // Content-addressed: storing the same graph twice stores it once.
+        idempotent: true,
+        ...signal(opts),
+      });
+    },
+
+    async get(digest, opts) {
+      const stream = await open(digest, opts);
+      const bytes = await collect(stream.chunks);
+      let graph: ReachGraph;
+      try {
+        graph = JSON.parse(bytes.toString('utf8')) as ReachGraph;
+      } catch (err) {
+        throw clientError('RESPONSE_INVALID', 'the graph is not JSON', err);
+      }
+      return { digest, bytes, graph };
+    },
+
+    open,
+    slice,
+
+    async *slicePages(digest, query) {
+      let cursor = query.cursor;
+      for (;;) {
+        const page = await slice(digest, { ...query, ...(cursor ? { cursor } : {}) });
+        yield page;
+        if (!page.nextCursor) return;
+        cursor = page.nextCursor;
+      }
+    },
+
+    replay: (req, opts) =>
+      http.json({
+        method: 'POST',
+        path: `${BASE}/replay`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(req),
+        idempotent: true,
+        ...signal(opts),
+      }),
+
+    byArtifact: (artifactDigest, opts) =>
+      http.json({
+        method: 'GET',
+        path: `${BASE}/by-artifact/${seg(artifactDigest)}`,
+        idempotent: true,
+        ...signal(opts),
+      }),
+
+    async dsse(digest, opts) {
+      const envelope = await http.json<DsseEnvelope>({
+        method: 'GET',
+        path: `${BASE}/${seg(digest)}/dsse`,
+        idempotent: true,
+        ...signal(opts),
+      });
+      if (typeof envelope?.payload !== 'string') {
+        throw clientError('RESPONSE_INVALID', 'the answer is not a DSSE envelope');
+      }
+      const actual = await blake3(Buffer.from(envelope.payload, 'base64'));
+      if (actual !== digest) throw new DigestMismatchError(digest, actual, 'DSSE payload');
+      return envelope;
+    },
+
+    async delete(digest, opts) {
+      const res = await http.send({
+        method: 'DELETE',
+        path: `${BASE}/${seg(digest)}`,
+        idempotent: true,
+        ...signal(opts),
+      });
+      await res.discard();
+    },
+
+    build: (req, opts) =>
+      http.json({
+        method: 'POST',
+        path: `${BASE}/build`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(req),
+        // A build from the same inputs is the same graph (content-addressed).
+        idempotent: true,
+        ...signal(opts),
+      }),
+  };
+}

@@ -1,0 +1,113 @@
+import type {
+  DsseEnvelope,
+  ReachGraph,
+  ReachGraphArtifact,
+  ReachGraphSignature,
+  ReplayRequest,
+  ReplayResponse,
+  SliceResponse,
+  VulnerableSink,
+} from '@stella-ops/core';
+import type { RequestBody } from '../http/body.js';
+import type { CallOptions } from '../options.js';
+import type { VerifiedStream } from '../signals/types.js';
+
+/**
+ * A stored graph as the API shows it (the OpenAPI document's `GraphSummary`; a test keeps the two
+ * in step).
+ */
+export interface GraphSummary {
+  digest: string;
+  artifact: Pick<ReachGraphArtifact, 'name' | 'digest'>;
+  counts: { nodes: number; edges: number };
+  sizes?: { canonicalBytes: number; binaryBytes: number };
+  signatures?: ReachGraphSignature[];
+  createdAt: string;
+  /** Upserts: whether this call stored the graph (false: it was there already). */
+  created?: boolean;
+  /** Upserts with SignGraphs on: the DSSE envelope of the canonical JSON. */
+  envelope?: DsseEnvelope;
+  href?: string;
+}
+
+/** Options of {@link ReachGraphClient.upsert}. */
+export interface UpsertOptions extends CallOptions {
+  /** The digest the graph must have (`X-Expected-Digest`; 422 `DIGEST_MISMATCH` when it differs). */
+  expectedDigest?: string;
+}
+
+/** A graph downloaded and verified against its digest. */
+export interface GraphDownload {
+  digest: string;
+  /** The canonical JSON (the bytes the digest is computed over). */
+  bytes: Buffer;
+  graph: ReachGraph;
+}
+
+/** What a slice asks for: exactly one of `purl`, `cve`, `entrypoint`, `file`. */
+export interface SliceParams extends CallOptions {
+  /** Package slice: a purl, `*` wildcards allowed. */
+  purl?: string;
+  /** CVE slice: paths from entrypoints to the CVE's sinks. */
+  cve?: string;
+  /** Entrypoint slice: a node id. */
+  entrypoint?: string;
+  /** File slice: a glob over node files. */
+  file?: string;
+  /** 1–10. */
+  depth?: number;
+  direction?: 'upstream' | 'downstream' | 'both';
+  /** Entrypoint slices: only paths that reach sinks. */
+  sinksOnly?: boolean;
+  observed?: 'only' | 'exclude';
+  /** Page size (paths, or nodes for slices without paths). */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Skip the service's slice caches (`Cache-Control: no-cache`). */
+  noCache?: boolean;
+}
+
+/** The graphs of one artifact. */
+export interface ArtifactGraphs {
+  artifactDigest: string;
+  graphs: GraphSummary[];
+}
+
+/** `POST /v1/reachgraphs/build`: a graph built by the service from what Signals stores. */
+export interface BuildRequest {
+  /** The Signals call graph (ULID). */
+  callgraphId: string;
+  /** Signals runtime-fact batches to overlay. */
+  runtimeFactBatchIds?: string[];
+  /** Vulnerable sinks to mark (or `vulnerabilities` for the service to resolve). */
+  sinks?: VulnerableSink[];
+  /** Vulnerabilities (e.g. CVE ids) whose sinks the service resolves. */
+  vulnerabilities?: unknown[];
+  /** The artifact the graph describes. */
+  artifact: ReachGraphArtifact;
+}
+
+/** Everything the ReachGraph service offers. */
+export interface ReachGraphClient {
+  /** `POST /v1/reachgraphs`: stores a graph (idempotent). */
+  upsert(doc: ReachGraph | RequestBody, opts?: UpsertOptions): Promise<GraphSummary>;
+  /** `GET /v1/reachgraphs/{digest}`, verified: BLAKE3 of the bytes must be `digest`. */
+  get(digest: string, opts?: CallOptions): Promise<GraphDownload>;
+  /** `GET /v1/reachgraphs/{digest}` as a verified stream. */
+  open(digest: string, opts?: CallOptions): Promise<VerifiedStream>;
+  /** `GET /v1/reachgraphs/{digest}/slice`: one page. */
+  slice(digest: string, query: SliceParams): Promise<SliceResponse>;
+  /** Every page of a slice, following `nextCursor`. */
+  slicePages(digest: string, query: SliceParams): AsyncIterable<SliceResponse>;
+  /** `POST /v1/reachgraphs/replay`. */
+  replay(req: ReplayRequest, opts?: CallOptions): Promise<ReplayResponse>;
+  /** `GET /v1/reachgraphs/by-artifact/{artifactDigest}`. */
+  byArtifact(artifactDigest: string, opts?: CallOptions): Promise<ArtifactGraphs>;
+  /** `GET /v1/reachgraphs/{digest}/dsse`, its payload verified against `digest`. */
+  dsse(digest: string, opts?: CallOptions): Promise<DsseEnvelope>;
+  /** `DELETE /v1/reachgraphs/{digest}` (admin scope). */
+  delete(digest: string, opts?: CallOptions): Promise<void>;
+  /** `POST /v1/reachgraphs/build`. */
+  build(req: BuildRequest, opts?: CallOptions): Promise<GraphSummary>;
+}

@@ -1,0 +1,110 @@
+import type { CallgraphHeaderRecord, CallgraphRecord } from '@stella-ops/core';
+import { clientError } from '../error.js';
+import type { RequestBody } from '../http/body.js';
+import type { CallgraphBody, PushCallgraphOptions } from './types.js';
+
+type HeaderHints = Pick<PushCallgraphOptions, 'purl' | 'language' | 'source'>;
+
+function headerFrom(hints: HeaderHints): CallgraphHeaderRecord | undefined {
+  if (hints.purl === undefined && hints.language === undefined) return undefined;
+  if (hints.purl === undefined || hints.language === undefined) {
+    throw clientError('HEADER_CONFLICT', 'the upload has no header record: give both purl and language');
+  }
+  return {
+    type: 'header',
+    schemaVersion: 'stella.callgraph@v1',
+    language: hints.language,
+    source: hints.source ?? 'stella-client',
+    componentPurl: hints.purl,
+  };
+}
+
+function checkHeader(first: unknown, hints: HeaderHints): boolean {
+  if (typeof first !== 'object' || first === null || (first as { type?: unknown }).type !== 'header') {
+    return false;
+  }
+  const header = first as Partial<CallgraphHeaderRecord>;
+  if (hints.language !== undefined && header.language !== hints.language) {
+    throw clientError(
+      'HEADER_CONFLICT',
+      `the header says language ${header.language}, not ${hints.language}`,
+    );
+  }
+  if (hints.purl !== undefined && header.componentPurl !== hints.purl) {
+    throw clientError(
+      'HEADER_CONFLICT',
+      `the header says componentPurl ${header.componentPurl}, not ${hints.purl}`,
+    );
+  }
+  return true;
+}
+
+function parseFirstLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined; // the server reports the bad line with its number
+  }
+}
+
+function withHeaderText(text: string, hints: HeaderHints): string {
+  const first = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
+  if (checkHeader(parseFirstLine(first), hints)) return text;
+  const header = headerFrom(hints);
+  return header ? `${JSON.stringify(header)}\n${text}` : text;
+}
+
+async function* withHeaderStream(
+  source: AsyncIterable<Uint8Array | string>,
+  hints: HeaderHints,
+): AsyncGenerator<Uint8Array> {
+  const head: Buffer[] = [];
+  let decided = false;
+  for await (const piece of source) {
+    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece);
+    if (decided) {
+      yield chunk;
+      continue;
+    }
+    head.push(chunk);
+    const buffered = Buffer.concat(head);
+    const nl = buffered.indexOf(0x0a);
+    if (nl < 0 && buffered.length < 1024 * 1024) continue;
+    decided = true;
+    yield Buffer.from(withHeaderPrefix(buffered, nl, hints));
+    yield buffered;
+  }
+  if (!decided && head.length > 0) {
+    const buffered = Buffer.concat(head);
+    yield Buffer.from(withHeaderPrefix(buffered, buffered.length, hints));
+    yield buffered;
+  }
+}
+
+function withHeaderPrefix(buffered: Buffer, nl: number, hints: HeaderHints): string {
+  const first = buffered.subarray(0, nl < 0 ? buffered.length : nl).toString('utf8');
+  if (checkHeader(parseFirstLine(first), hints)) return '';
+  const header = headerFrom(hints);
+  return header ? `${JSON.stringify(header)}\n` : '';
+}
+
+/**
+ * The upload as NDJSON, with a header record written from the hints when it has none (and the
+ * hints checked against the header when it has one). Streams stay streams.
+ */
+export function callgraphUpload(body: CallgraphBody, hints: HeaderHints): RequestBody {
+  if (Array.isArray(body)) {
+    const records = body as CallgraphRecord[];
+    const text = records.map((r) => JSON.stringify(r)).join('\n');
+    return withHeaderText(records.length > 0 ? `${text}\n` : '', hints);
+  }
+  if (hints.purl === undefined && hints.language === undefined) return body;
+  if (typeof body === 'string') return withHeaderText(body, hints);
+  if (body instanceof Uint8Array) return withHeaderText(Buffer.from(body).toString('utf8'), hints);
+  if (body instanceof Blob) return withHeaderStream(blobChunks(body), hints);
+  return withHeaderStream(body, hints);
+}
+
+async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
+  yield new Uint8Array(await blob.arrayBuffer());
+}
