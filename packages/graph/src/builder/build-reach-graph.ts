@@ -3,12 +3,14 @@ import {
   type ReachGraph,
   type ReachGraphEdge,
   type ReachGraphNode,
+  type VulnerableSink,
 } from '@stella-ops/core';
 import { fail } from '../error.js';
 import { BUILDER_NAME, GRAPH_PACKAGE_VERSION } from '../version.js';
 import { type Callgraph, readCallgraph } from './callgraph.js';
 import { later, type Observations, observe } from './observe.js';
-import { callgraphDigest, provenanceInputs, sinksDigest } from './provenance.js';
+import { sinksFromOsv } from './osv.js';
+import { callgraphDigest, osvDigest, provenanceInputs, type SinksInput, sinksDigest } from './provenance.js';
 import { placeSinks, sortSinks } from './sinks.js';
 import type { BuildReport, ReachGraphBuildInputs } from './types.js';
 
@@ -30,7 +32,7 @@ export function buildReachGraphReport(inputs: ReachGraphBuildInputs): BuildRepor
   const cg = readCallgraph(inputs.callgraph?.records);
   const batches = inputs.runtimeFacts ?? [];
   const obs = observe(batches, new Set(cg.nodes.keys()));
-  const sinks = sortSinks(inputs.sinks);
+  const { sinks, sinksInput, unmatchedOsv } = sinksOf(inputs, cg);
   const placed = placeSinks(sinks, cg.nodes.values());
 
   const entrypoints = entrypointsOf(cg);
@@ -68,15 +70,36 @@ export function buildReachGraphReport(inputs: ReachGraphBuildInputs): BuildRepor
     nodes,
     edges,
     provenance: {
-      inputs: provenanceInputs({ digest, graphId: inputs.callgraph.graphId }, batches, sinksDigest(sinks)),
+      inputs: provenanceInputs({ digest, graphId: inputs.callgraph.graphId }, batches, sinksInput),
       analyzer: inputs.analyzer ?? { name: BUILDER_NAME, version: GRAPH_PACKAGE_VERSION },
       ...(computedAt !== undefined ? { computedAt } : {}),
     },
   };
   return {
     graph: normalizeReachGraph(doc),
-    unmatchedSinks: placed.unmatched,
+    unmatchedSinks: sortSinks([...placed.unmatched, ...unmatchedOsv]),
     unmatchedFacts: obs.unknownSymbols + unmatchedCalls,
+  };
+}
+
+/**
+ * The sinks to place and the provenance input they come from: the inline list (`sinks`, by the
+ * digest of its sorted form) or the OSV document (`osv`, by the digest of its canonical JSON).
+ */
+function sinksOf(
+  inputs: ReachGraphBuildInputs,
+  cg: Callgraph,
+): { sinks: VulnerableSink[]; sinksInput: SinksInput; unmatchedOsv: VulnerableSink[] } {
+  if (inputs.vulnerabilities === undefined) {
+    const sinks = sortSinks(inputs.sinks as readonly VulnerableSink[]);
+    return { sinks, sinksInput: { kind: 'sinks', digest: sinksDigest(sinks) }, unmatchedOsv: [] };
+  }
+  if (inputs.sinks !== undefined) fail('INPUT_INVALID', 'give sinks or vulnerabilities, not both');
+  const osv = sinksFromOsv(inputs.vulnerabilities, cg.nodes.values());
+  return {
+    sinks: sortSinks(osv.sinks),
+    sinksInput: { kind: 'osv', digest: osvDigest(inputs.vulnerabilities) },
+    unmatchedOsv: osv.unmatched.map((u) => ({ cve: u.vulnerability, purl: u.purl, symbol: u.symbol })),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   sha256Canonical,
   type VulnerableSink,
 } from '@stella-ops/core';
+import type { OsvDocument } from './osv-types.js';
 import type { RuntimeFactBatchInput } from './types.js';
 
 type ProvenanceInput = ReachGraph['provenance']['inputs'][number];
@@ -25,14 +26,25 @@ export function sinksDigest(sinks: readonly VulnerableSink[]): string {
   return sha256Canonical(sinks);
 }
 
+/** `sha256:` of the canonical JSON of an OSV document, as given. */
+export function osvDigest(osv: OsvDocument): string {
+  return sha256Canonical(osv);
+}
+
+/** Where the sinks came from: the inline sink list or an OSV document, by digest. */
+export interface SinksInput {
+  kind: 'sinks' | 'osv';
+  digest: string;
+}
+
 /**
  * The provenance inputs in a fixed order: the call graph, the runtime-fact batches by (digest, id),
- * then the sink list.
+ * then the sink list (or the OSV document the sinks came from).
  */
 export function provenanceInputs(
   callgraph: { digest: string; graphId?: string },
   batches: readonly RuntimeFactBatchInput[],
-  sinks: string,
+  sinks: SinksInput,
 ): ProvenanceInput[] {
   const facts: ProvenanceInput[] = batches.map((b) => ({
     kind: 'runtime-facts',
@@ -47,7 +59,7 @@ export function provenanceInputs(
       ...(callgraph.graphId !== undefined ? { id: callgraph.graphId } : {}),
     },
     ...facts,
-    { kind: 'sinks', digest: sinks },
+    { kind: sinks.kind, digest: sinks.digest },
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { CallgraphRecord, ReachGraph, RuntimeFact, VulnerableSink } from '@stella-ops/core';
+import type { OsvDocument } from './osv-types.js';
 
 /** One runtime-fact batch: its provenance hash (the batch's `sha256:` digest) and its facts. */
 export interface RuntimeFactBatchInput {
@@ -25,8 +26,14 @@ export interface ReachGraphBuildInputs {
     graphId?: string;
   };
   runtimeFacts?: readonly RuntimeFactBatchInput[];
-  /** Vulnerable functions: `{cve, purl, symbol}`. */
-  sinks: readonly VulnerableSink[];
+  /** Vulnerable functions: `{cve, purl, symbol}`. Required unless `vulnerabilities` is given. */
+  sinks?: readonly VulnerableSink[];
+  /**
+   * An OSV document whose records name affected functions, instead of `sinks`: each becomes a sink
+   * on the nodes of an affected package version (see `sinksFromOsv`); provenance records the
+   * document's digest (kind `osv`).
+   */
+  vulnerabilities?: OsvDocument;
   /** Default `{name: 'stella-reachgraph-builder', version: <package version>}`. */
   analyzer?: { name: string; version: string };
   scope?: { selectors?: readonly string[] };
@@ -35,7 +42,7 @@ export interface ReachGraphBuildInputs {
 /** A built graph and what the builder could not place. */
 export interface BuildReport {
   graph: ReachGraph;
-  /** Sinks no node matched (by purl and symbol), sorted. */
+  /** Sinks no node matched (by purl and symbol; for OSV, the affected functions), sorted. */
   unmatchedSinks: VulnerableSink[];
   /** Facts naming a symbol the call graph lacks, or a call no edge stands for. */
   unmatchedFacts: number;
