@@ -18,7 +18,9 @@ export function printBanner(
   say(`  Web console  ${rg}/ui/`);
   say(`  Data         ${settings.dataDir}  (logs in ${settings.dataDir}/logs)`);
   say('');
-  say(`Tokens (tenant "${settings.tenant}", valid 7 days; all of them are in ${settings.dataDir}/tokens.env):`);
+  say(
+    `Tokens (tenant "${settings.tenant}", valid 7 days; all of them are in ${settings.dataDir}/tokens.env):`,
+  );
   say(`  export STELLA_TOKEN=${stack.tokens.operator}`);
   say(`  export STELLA_SIGNALS_URL=${stack.signalsUrl} STELLA_REACHGRAPH_URL=${rg}`);
   if (demo) {
@@ -31,7 +33,9 @@ export function printBanner(
     for (const line of demo.explanation) say(`  ${line}`);
     say('');
     say('Try it yourself:');
-    say(`  curl -s -H "Authorization: Bearer $STELLA_TOKEN" '${rg}/v1/reachgraphs/${demo.graphDigest}/slice?cve=${demo.cve}'`);
+    say(
+      `  curl -s -H "Authorization: Bearer $STELLA_TOKEN" '${rg}/v1/reachgraphs/${demo.graphDigest}/slice?cve=${demo.cve}'`,
+    );
     say(`  node packages/cli/dist/bin.js reachgraph slice ${demo.graphDigest} --cve ${demo.cve}`);
     say(`  open ${rg}/ui/#/graph/${demo.graphDigest}?cve=${demo.cve}`);
   }

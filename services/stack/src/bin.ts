@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDemo } from './demo.js';
 import { printBanner } from './banner.js';
+import { loadDemo } from './demo.js';
 import { readSettings } from './settings.js';
 import { startStack } from './stack.js';
 
@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     const demo = settings.loadDemo ? await loadDemo(stack, settings, (step) => say(`· ${step}`)) : undefined;
     printBanner(stack, settings, demo, say);
   } catch (err) {
-    process.stderr.write(`\nthe demo could not be loaded: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `\nthe demo could not be loaded: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     await stack.stop();
     process.exit(1);
   }

@@ -50,7 +50,9 @@ export async function runToCompletion(cmd: ServiceCommand): Promise<void> {
   try {
     const code = await exitOf(run(cmd, log));
     if (code !== 0) {
-      throw new Error(`${cmd.name} ${cmd.args.join(' ')} failed (exit ${code}); from ${cmd.logFile}:\n${await tail(cmd.logFile)}`);
+      throw new Error(
+        `${cmd.name} ${cmd.args.join(' ')} failed (exit ${code}); from ${cmd.logFile}:\n${await tail(cmd.logFile)}`,
+      );
     }
   } finally {
     log.end();
@@ -94,9 +96,13 @@ export async function startService(
     if (ready) return { name: cmd.name, url, stop };
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${cmd.name} was not ready after ${readyTimeoutMs} ms; from ${cmd.logFile}:\n${await tail(cmd.logFile)}`);
+      throw new Error(
+        `${cmd.name} was not ready after ${readyTimeoutMs} ms; from ${cmd.logFile}:\n${await tail(cmd.logFile)}`,
+      );
     }
     await sleep(200);
   }
-  throw new Error(`${cmd.name} exited during start-up (exit ${await exit}); from ${cmd.logFile}:\n${await tail(cmd.logFile)}`);
+  throw new Error(
+    `${cmd.name} exited during start-up (exit ${await exit}); from ${cmd.logFile}:\n${await tail(cmd.logFile)}`,
+  );
 }

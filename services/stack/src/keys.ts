@@ -21,7 +21,9 @@ export async function loadOrCreateKey(dir: string, name: string): Promise<KeyPai
     privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     await writeFile(file, privatePem, { mode: 0o600 });
   }
-  const publicPem = createPublicKey(createPrivateKey(privatePem)).export({ type: 'spki', format: 'pem' }).toString();
+  const publicPem = createPublicKey(createPrivateKey(privatePem))
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
   return { privatePem, publicPem };
 }
 
@@ -37,7 +39,12 @@ export const SIGNALS_AUDIENCE = 'stella-signals';
 export const REACHGRAPH_AUDIENCE = 'stella-reachgraph';
 
 /** Signs an ES256 JWT accepted by both services (audience names both). */
-export async function mintToken(key: KeyPair, kid: string, grant: TokenGrant, ttlSeconds: number): Promise<string> {
+export async function mintToken(
+  key: KeyPair,
+  kid: string,
+  grant: TokenGrant,
+  ttlSeconds: number,
+): Promise<string> {
   const signingKey = await importPKCS8(key.privatePem, 'ES256');
   return new SignJWT({ principal: grant.principal, tenant: grant.tenant, scope: grant.scopes.join(' ') })
     .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })

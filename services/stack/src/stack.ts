@@ -1,9 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runToCompletion, type ServiceCommand, type ServiceProcess, startService } from './child-service.js';
-import { type RunningPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
-import { type KeyPair, loadOrCreateKey, mintToken, REACHGRAPH_AUDIENCE, SIGNALS_AUDIENCE, TOKEN_ISSUER } from './keys.js';
+import {
+  type RunningPostgres,
+  reachableByOthers,
+  runsAsRoot,
+  startEmbeddedPostgres,
+} from './embedded-postgres.js';
+import {
+  type KeyPair,
+  loadOrCreateKey,
+  mintToken,
+  REACHGRAPH_AUDIENCE,
+  SIGNALS_AUDIENCE,
+  TOKEN_ISSUER,
+} from './keys.js';
 import type { StackSettings } from './settings.js';
 
 /** Bearer tokens minted for the local stack, one per role the services know. */
@@ -59,6 +71,17 @@ async function mintTokens(auth: KeyPair, tenant: string): Promise<StackTokens> {
   };
 }
 
+/**
+ * `<data dir>/postgres`, unless running as root where the `postgres` user cannot reach it (e.g. a
+ * checkout under /root): then a directory of its own under /var/tmp, stable for this data dir.
+ */
+async function postgresDataDir(dataDir: string): Promise<string> {
+  const preferred = join(dataDir, 'postgres');
+  if (!runsAsRoot() || (await reachableByOthers(preferred))) return preferred;
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  return join('/var/tmp', `stella-reach-${id}`, 'postgres');
+}
+
 /** `tokens.env`: shell exports for every token (mode 0600). */
 async function writeTokensFile(file: string, tokens: StackTokens): Promise<void> {
   const lines = [
@@ -94,11 +117,12 @@ export async function startStack(
   const pgPassword = await loadOrCreateSecret(join(keysDir, 'postgres.password'));
   const appRolePassword = await loadOrCreateSecret(join(keysDir, 'reachgraph-app.password'));
 
-  progress(`starting PostgreSQL (embedded) on 127.0.0.1:${settings.postgresPort}`);
+  const pgDir = await postgresDataDir(dataDir);
+  progress(`starting PostgreSQL (embedded) on 127.0.0.1:${settings.postgresPort}, data in ${pgDir}`);
   const pgLog = join(logs, 'postgres.log');
   const pgLines: string[] = [];
   const postgres: RunningPostgres = await startEmbeddedPostgres({
-    dataDir: join(dataDir, 'postgres'),
+    dataDir: pgDir,
     port: settings.postgresPort,
     password: pgPassword,
     onLog: (line) => pgLines.push(line),
