@@ -2,6 +2,232 @@
 
 /** Every schema in `schemas/`, keyed by its `$id`. */
 export const SCHEMA_DOCUMENTS = {
+  "https://stella-ops.org/schemas/build-request.v1.schema.json": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://stella-ops.org/schemas/build-request.v1.schema.json",
+    "title": "Build request v1",
+    "description": "`POST /v1/reachgraphs/build`: build a reachgraph from a call graph and runtime-fact batches stored in Signals (fetched and verified by ReachGraph), with vulnerable sinks given inline or as an OSV document naming affected functions.",
+    "type": "object",
+    "required": [
+      "callgraphId",
+      "artifact"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "callgraphId": {
+        "description": "The Signals graph id of the call graph.",
+        "$ref": "common.v1.schema.json#/$defs/ulid"
+      },
+      "runtimeFactBatchIds": {
+        "description": "Signals runtime-fact batches whose observations the graph carries.",
+        "type": "array",
+        "maxItems": 1000,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "common.v1.schema.json#/$defs/ulid"
+        }
+      },
+      "sinks": {
+        "description": "Vulnerable functions (CVE → purl + symbol).",
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "common.v1.schema.json#/$defs/vulnerableSink"
+        }
+      },
+      "vulnerabilities": {
+        "$ref": "#/$defs/osvDocument"
+      },
+      "artifact": {
+        "$ref": "reachgraph-min.v1.schema.json#/properties/artifact"
+      },
+      "scope": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "selectors": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            }
+          }
+        }
+      }
+    },
+    "oneOf": [
+      {
+        "required": [
+          "sinks"
+        ]
+      },
+      {
+        "required": [
+          "vulnerabilities"
+        ]
+      }
+    ],
+    "$defs": {
+      "osvDocument": {
+        "description": "OSV records (https://ossf.github.io/osv-schema/) under `vulns`. Affected functions are read from `affected[].ecosystem_specific.affected_functions` or Go's `affected[].ecosystem_specific.imports[].symbols`; other fields are kept as given.",
+        "type": "object",
+        "required": [
+          "vulns"
+        ],
+        "properties": {
+          "vulns": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10000,
+            "items": {
+              "$ref": "#/$defs/osvVulnerability"
+            }
+          }
+        }
+      },
+      "osvVulnerability": {
+        "type": "object",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          },
+          "aliases": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            }
+          },
+          "affected": {
+            "type": "array",
+            "items": {
+              "$ref": "#/$defs/osvAffected"
+            }
+          }
+        }
+      },
+      "osvAffected": {
+        "type": "object",
+        "properties": {
+          "package": {
+            "type": "object",
+            "properties": {
+              "ecosystem": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
+              },
+              "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048
+              },
+              "purl": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048
+              }
+            }
+          },
+          "versions": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            }
+          },
+          "ranges": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "type",
+                "events"
+              ],
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 64
+                },
+                "events": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "additionalProperties": false,
+                    "properties": {
+                      "introduced": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 256
+                      },
+                      "fixed": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 256
+                      },
+                      "last_affected": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 256
+                      },
+                      "limit": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 256
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "ecosystem_specific": {
+            "type": "object",
+            "properties": {
+              "affected_functions": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 2048
+                }
+              },
+              "imports": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "path": {
+                      "type": "string"
+                    },
+                    "symbols": {
+                      "type": "array",
+                      "items": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 2048
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
   "https://stella-ops.org/schemas/callgraph-manifest.v1.schema.json": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://stella-ops.org/schemas/callgraph-manifest.v1.schema.json",

@@ -1,4 +1,5 @@
 import type {
+  BuildRequestV1,
   CallgraphManifestV1,
   CallgraphRecordV1,
   ProblemV1,
@@ -28,6 +29,7 @@ export const SCHEMA_IDS = {
   'slice-response@v1': `${BASE}slice-response.v1.schema.json`,
   'replay-request@v1': `${BASE}replay-request.v1.schema.json`,
   'replay-response@v1': `${BASE}replay-response.v1.schema.json`,
+  'build-request@v1': `${BASE}build-request.v1.schema.json`,
   'problem@v1': `${BASE}problem.v1.schema.json`,
 } as const;
 
@@ -47,6 +49,7 @@ export interface SchemaTypes {
   'slice-response@v1': SliceResponseV1;
   'replay-request@v1': ReplayRequestV1;
   'replay-response@v1': ReplayResponseV1;
+  'build-request@v1': BuildRequestV1;
   'problem@v1': ProblemV1;
 }
 

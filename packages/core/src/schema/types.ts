@@ -40,6 +40,10 @@ export type SliceHop = G.SliceResponseV1Hop;
 export type ReplayRequest = G.ReplayRequestV1;
 /** The inputs the graph builder needs. */
 export type BuildInputs = G.ReplayRequestV1BuildInputs;
+/** A request to build a graph from Signals inputs. */
+export type BuildRequest = G.BuildRequestV1;
+/** An OSV document naming affected functions (a build request's `vulnerabilities`). */
+export type OsvVulnerabilities = G.BuildRequestV1OsvDocument;
 /** A replay outcome. */
 export type ReplayResponse = G.ReplayResponseV1;
 /** RFC 9457 problem details with a stable code. */
