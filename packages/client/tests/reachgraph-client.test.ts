@@ -1,0 +1,130 @@
+import { blake3, type ReplayRequest, verifyEnvelope } from '@stella-ops/core';
+import { buildOpenApi } from '../../../services/reachgraph/src/api/openapi.js';
+import { exampleGraph, ordersApiInputs } from '../../../services/reachgraph/tests/fixtures.js';
+import {
+  createReachGraphClient,
+  type GraphSummary,
+  type ReachGraphClient,
+  StellaApiError,
+} from '../src/index.js';
+import { type RunningServices, startServices } from './services.js';
+
+let svc: RunningServices;
+let rg: ReachGraphClient;
+
+beforeAll(async () => {
+  svc = await startServices('client_rg');
+  rg = createReachGraphClient({ baseUrl: svc.reachgraphUrl, token: () => svc.reachgraphToken() });
+});
+afterAll(() => svc.stop());
+
+async function failure(p: Promise<unknown>): Promise<StellaApiError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof StellaApiError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('GraphSummary', () => {
+  it('names exactly the properties of the OpenAPI document’s GraphSummary', () => {
+    const doc = buildOpenApi('test') as {
+      components: { schemas: { GraphSummary: { properties: Record<string, unknown>; required: string[] } } };
+    };
+    const summary: Required<GraphSummary> = {
+      digest: '',
+      artifact: { name: '', digest: '' },
+      counts: { nodes: 0, edges: 0 },
+      sizes: { canonicalBytes: 0, binaryBytes: 0 },
+      signatures: [],
+      createdAt: '',
+      created: false,
+      envelope: { payloadType: '', payload: '', signatures: [] },
+      href: '',
+    };
+    expect(Object.keys(summary).sort()).toEqual(
+      Object.keys(doc.components.schemas.GraphSummary.properties).sort(),
+    );
+    expect(doc.components.schemas.GraphSummary.required.every((k) => k in summary)).toBe(true);
+  });
+});
+
+describe('ReachGraphClient against the real service', () => {
+  let digest: string;
+
+  beforeAll(async () => {
+    const stored = await rg.upsert(exampleGraph());
+    digest = stored.digest;
+  });
+
+  it('upserts idempotently, with the expected digest checked by the server', async () => {
+    const again = await rg.upsert(JSON.stringify(exampleGraph()), { expectedDigest: digest });
+    expect(again.digest).toBe(digest);
+    expect(again.created).toBe(false);
+    expect(again.envelope?.payloadType).toBe('application/vnd.stella.reachgraph.min+json');
+    const wrong = await failure(rg.upsert(exampleGraph(), { expectedDigest: `blake3:${'0'.repeat(64)}` }));
+    expect(wrong.code).toBe('DIGEST_MISMATCH');
+    expect(wrong.status).toBe(422);
+  });
+
+  it('downloads the canonical JSON verified against its digest, streamed or whole', async () => {
+    const got = await rg.get(digest);
+    expect(await blake3(got.bytes)).toBe(digest);
+    expect(got.graph.artifact.name).toBe(exampleGraph().artifact.name);
+    const stream = await rg.open(digest);
+    let n = 0;
+    for await (const chunk of stream.chunks) n += chunk.length;
+    expect(n).toBe(got.bytes.length);
+  });
+
+  it('answers slices with explained paths, and pages through them', async () => {
+    const slice = await rg.slice(digest, { cve: 'CVE-2021-23337' });
+    expect(slice.query.type).toBe('cve');
+    expect(slice.verdict).toBe('reachable');
+    expect(slice.paths?.[0]?.hops.length).toBeGreaterThan(0);
+    const pages = [];
+    for await (const page of rg.slicePages(digest, { file: 'src/**', limit: 1, noCache: true }))
+      pages.push(page);
+    expect(pages.length).toBe(2);
+    const ids = new Set(pages.flatMap((p) => p.nodes.map((n) => n.id)));
+    expect([...ids].sort()).toEqual(['src/report.js:renderReport', 'src/server.js:main']);
+    expect(pages.at(-1)?.nextCursor).toBeUndefined();
+  });
+
+  it('serves the DSSE envelope (payload verified against the digest) signed by the service key', async () => {
+    const envelope = await rg.dsse(digest);
+    const verified = await verifyEnvelope(envelope, [{ publicKeyPem: svc.reachgraphSigningKeyPem }]);
+    expect(verified.keyIds).toHaveLength(1);
+  });
+
+  it('lists by artifact, replays, and deletes', async () => {
+    const artifact = exampleGraph().artifact.digest;
+    const list = await rg.byArtifact(artifact);
+    expect(list.graphs.map((g) => g.digest)).toContain(digest);
+
+    const inputs = ordersApiInputs();
+    const replay: ReplayRequest = { expectedDigest: `blake3:${'1'.repeat(64)}`, inputs };
+    const outcome = await rg.replay(replay);
+    expect(outcome.match).toBe(false);
+    expect(outcome.computedDigest).toMatch(/^blake3:/);
+    const matched = await rg.replay({ expectedDigest: outcome.computedDigest, inputs });
+    expect(matched.match).toBe(true);
+
+    await rg.delete(digest);
+    expect((await failure(rg.get(digest))).code).toBe('GRAPH_NOT_FOUND');
+    expect((await failure(rg.delete(digest))).status).toBe(404);
+  });
+
+  it('surfaces problem codes: bad digest 400, no token 401, missing scope 403', async () => {
+    expect((await failure(rg.get('blake3:nope'))).code).toBe('DIGEST_INVALID');
+    const anonymous = createReachGraphClient({ baseUrl: svc.reachgraphUrl });
+    expect((await failure(anonymous.byArtifact(exampleGraph().artifact.digest))).code).toBe('UNAUTHORIZED');
+    const readOnly = createReachGraphClient({
+      baseUrl: svc.reachgraphUrl,
+      token: await svc.reachgraphToken({ scopes: ['reachgraph:read'] }),
+    });
+    expect((await failure(readOnly.upsert(exampleGraph()))).status).toBe(403);
+  });
+});
