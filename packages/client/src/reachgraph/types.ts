@@ -1,4 +1,5 @@
 import type {
+  BuildRequest,
   DsseEnvelope,
   ReachGraph,
   ReachGraphArtifact,
@@ -6,7 +7,6 @@ import type {
   ReplayRequest,
   ReplayResponse,
   SliceResponse,
-  VulnerableSink,
 } from '@stella-ops/core';
 import type { RequestBody } from '../http/body.js';
 import type { CallOptions } from '../options.js';
@@ -74,19 +74,8 @@ export interface ArtifactGraphs {
   graphs: GraphSummary[];
 }
 
-/** `POST /v1/reachgraphs/build`: a graph built by the service from what Signals stores. */
-export interface BuildRequest {
-  /** The Signals call graph (ULID). */
-  callgraphId: string;
-  /** Signals runtime-fact batches to overlay. */
-  runtimeFactBatchIds?: string[];
-  /** Vulnerable sinks to mark (or `vulnerabilities` for the service to resolve). */
-  sinks?: VulnerableSink[];
-  /** Vulnerabilities (e.g. CVE ids) whose sinks the service resolves. */
-  vulnerabilities?: unknown[];
-  /** The artifact the graph describes. */
-  artifact: ReachGraphArtifact;
-}
+/** `POST /v1/reachgraphs/build`: the build-request@v1 schema's type. */
+export type { BuildRequest } from '@stella-ops/core';
 
 /** Everything the ReachGraph service offers. */
 export interface ReachGraphClient {
