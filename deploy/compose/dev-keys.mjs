@@ -4,14 +4,14 @@
 //   authority.pub.pem    the public key of a stand-in token issuer
 //   auth-public-keys.json  the same key in ReachGraph's REACHGRAPH_AUTH_PUBLIC_KEYS format
 //   tokens.env           bearer tokens (ES256 JWTs, valid 30 days) for the contract's principals
-// Only node:crypto: the script runs inside the Signals image with no extra packages.
+// Usage: node dev-keys.mjs <dir> [tenant]. Only node:crypto: the script runs inside the Signals image with no extra packages.
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2] ?? '/keys';
-const ISSUER = process.env.DEV_ISSUER ?? 'https://authority.stella-ops.local';
-const TENANT = process.env.DEV_TENANT ?? 'demo';
+const ISSUER = 'https://authority.stella-ops.local';
+const TENANT = process.argv[3] ?? 'demo';
 const KID = 'compose-dev';
 mkdirSync(dir, { recursive: true });
 const file = (name) => join(dir, name);
