@@ -1,0 +1,34 @@
+import type { EdgeType } from '../model/types.js';
+
+/** What each edge type means (ReachGraph spec, Edge Explainability). */
+export const EDGE_TYPE_HELP: Record<EdgeType, string> = {
+  DirectCall: 'a plain static call',
+  Import: 'a module import',
+  DynamicLoad: 'code loaded at run time (dynamic require, dlopen)',
+  Reflection: 'reflective or dynamic dispatch',
+  EnvGuard: 'only when an environment variable is set',
+  FeatureFlag: 'only when a feature flag is on',
+  PlatformArch: 'only on some platform or architecture',
+  LoaderRule: 'added by a loader rule',
+};
+
+/** The chip naming an edge's type. */
+export function EdgeChip({ type }: { type: EdgeType }) {
+  return (
+    <span class={`chip chip-${type}`} data-edge-type={type} title={`${type}: ${EDGE_TYPE_HELP[type]}`}>
+      {type}
+    </span>
+  );
+}
+
+/** The badge of a hop seen at runtime, with the hits when the slice carries them. */
+export function RuntimeBadge({ hits }: { hits?: number | undefined }) {
+  const text =
+    hits === undefined ? 'observed at runtime' : `observed at runtime · ${hits.toLocaleString('en-US')} hits`;
+  return (
+    <span class="badge runtime" data-runtime="observed" title="This call was seen by a runtime agent">
+      <span aria-hidden="true">● </span>
+      {text}
+    </span>
+  );
+}

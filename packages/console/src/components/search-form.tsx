@@ -1,0 +1,115 @@
+import { useState } from 'preact/hooks';
+import type { ObservedFilter, Search, SearchType } from '../routing/route.js';
+
+const LABELS: Record<SearchType, { option: string; field: string; placeholder: string; help: string }> = {
+  cve: {
+    option: 'CVE',
+    field: 'Vulnerability id',
+    placeholder: 'CVE-2021-23337',
+    help: 'A CVE or GHSA id: is it reachable, and how?',
+  },
+  package: {
+    option: 'Package',
+    field: 'Package URL',
+    placeholder: 'pkg:npm/lodash@*',
+    help: 'A package URL; * matches any run of characters (e.g. any version).',
+  },
+  entrypoint: {
+    option: 'Entrypoint',
+    field: 'Entrypoint node id',
+    placeholder: 'app:src/server.js#main',
+    help: 'What an entrypoint reaches (node id or symbol).',
+  },
+  file: {
+    option: 'Changed file',
+    field: 'File path or glob',
+    placeholder: 'src/routes/*.js',
+    help: 'Which entrypoints reach code in the changed files.',
+  },
+};
+
+/** A search as typed: trimmed; CVE ids upper-cased. Undefined when empty. */
+export function searchOf(type: SearchType, raw: string, observed: ObservedFilter | ''): Search | undefined {
+  const trimmed = raw.trim();
+  if (!trimmed) return undefined;
+  const value = type === 'cve' ? trimmed.toUpperCase() : trimmed;
+  return observed ? { type, value, observed } : { type, value };
+}
+
+interface Props {
+  initial: Search | undefined;
+  onSearch: (search: Search) => void;
+}
+
+/** Search the graph by CVE, package (wildcards), entrypoint or changed file, optionally by runtime evidence. */
+export function SearchForm({ initial, onSearch }: Props) {
+  const [type, setType] = useState<SearchType>(initial?.type ?? 'cve');
+  const [value, setValue] = useState(initial?.value ?? '');
+  const [observed, setObserved] = useState<ObservedFilter | ''>(initial?.observed ?? '');
+  const [error, setError] = useState<string | undefined>();
+  const labels = LABELS[type];
+  return (
+    <form
+      class="card search-form"
+      aria-label="Search the graph"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const search = searchOf(type, value, observed);
+        if (!search) {
+          setError(`Enter a ${labels.field.toLowerCase()}.`);
+          return;
+        }
+        setError(undefined);
+        onSearch(search);
+      }}
+    >
+      <div class="field">
+        <label for="search-type">Search by</label>
+        <select id="search-type" value={type} onChange={(e) => setType(e.currentTarget.value as SearchType)}>
+          {(Object.keys(LABELS) as SearchType[]).map((t) => (
+            <option key={t} value={t}>
+              {LABELS[t].option}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field grow">
+        <label for="search-value">{labels.field}</label>
+        <input
+          id="search-value"
+          class="mono"
+          value={value}
+          spellcheck={false}
+          autocomplete="off"
+          placeholder={labels.placeholder}
+          aria-describedby={error ? 'search-help search-error' : 'search-help'}
+          aria-invalid={error ? 'true' : undefined}
+          onInput={(e) => setValue(e.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="search-observed">Runtime evidence</label>
+        <select
+          id="search-observed"
+          value={observed}
+          onChange={(e) => setObserved(e.currentTarget.value as ObservedFilter | '')}
+        >
+          <option value="">Any edge</option>
+          <option value="only">Only observed at runtime</option>
+          <option value="exclude">Never observed</option>
+        </select>
+      </div>
+      <div class="field">
+        <button type="submit">Search</button>
+      </div>
+      <p id="search-help" class="help full">
+        {labels.help}
+      </p>
+      {error && (
+        <p id="search-error" class="field-error full" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,124 @@
+import { useMemo, useState } from 'preact/hooks';
+import { indexNodes } from '../model/labels.js';
+import type { SliceResponse } from '../model/types.js';
+import { type Route, routeHref, type Search, VIEWS, type View } from '../routing/route.js';
+import type { Navigate } from '../routing/use-route.js';
+import { ExportPanel } from './export-panel.js';
+import { GraphView } from './graph-view.js';
+import { Link } from './link.js';
+import { NodeDetails } from './node-details.js';
+import { NodeTable } from './node-table.js';
+import { PathList } from './path-list.js';
+import { Sinks } from './sinks.js';
+import { Tabs } from './tabs.js';
+import { Verdict } from './verdict.js';
+
+type GraphRoute = Extract<Route, { page: 'graph' }>;
+
+interface Props {
+  slice: SliceResponse;
+  route: GraphRoute & { search: Search };
+  navigate: Navigate;
+}
+
+const TAB_LABEL: Record<View, string> = { paths: 'Paths', graph: 'Graph', export: 'Export' };
+
+function Summary({ slice }: { slice: SliceResponse }) {
+  const c = slice.counts;
+  const parts = [`${c.nodes} nodes`, `${c.edges} edges`];
+  if (c.paths !== undefined) parts.push(`${c.paths} paths`);
+  if (c.matched !== undefined) parts.push(`${c.matched} matched`);
+  return (
+    <p class="summary">
+      Slice: {parts.join(' · ')}
+      {slice.truncated && (
+        <strong class="truncated" role="note">
+          {' '}
+          — truncated: a limit cut this answer
+          {slice.limits?.maxPaths ? ` (at most ${slice.limits.maxPaths} paths)` : ''}.
+        </strong>
+      )}
+    </p>
+  );
+}
+
+/** A slice: verdict and sinks (CVE), then paths, the graph or the export, each a tab with its own URL. */
+export function SliceView({ slice, route, navigate }: Props) {
+  const nodes = useMemo(() => indexNodes(slice.nodes), [slice]);
+  const [centreTick, setCentreTick] = useState(0);
+  const to = (patch: Partial<GraphRoute>): GraphRoute => ({ ...route, ...patch });
+  const nodeHref = (id: string) => routeHref(to({ view: 'graph', node: id }));
+  const openNode = (id: string) => navigate(to({ view: 'graph', node: id }));
+  const selected = route.node;
+  const tabs = VIEWS.map((v) => ({ id: v, label: TAB_LABEL[v], href: routeHref(to({ view: v })) }));
+  const next = slice.nextCursor
+    ? to({ search: { ...route.search, cursor: slice.nextCursor }, node: undefined })
+    : undefined;
+  const first = route.search.cursor
+    ? to({ search: { ...route.search, cursor: undefined }, node: undefined })
+    : undefined;
+  const newSearch = (search: Search) => navigate(to({ search, node: undefined, view: 'paths' }));
+  return (
+    <div class="slice">
+      {slice.query.type === 'cve' && <Verdict slice={slice} />}
+      <Summary slice={slice} />
+      {slice.query.type === 'cve' && (
+        <Sinks slice={slice} nodes={nodes} nodeHref={nodeHref} openNode={openNode} />
+      )}
+      <Tabs
+        label="Views of the slice"
+        tabs={tabs}
+        active={route.view}
+        onSelect={(view) => navigate(to({ view }))}
+      >
+        {route.view === 'paths' &&
+          (slice.paths !== undefined ? (
+            <PathList slice={slice} nodes={nodes} nodeHref={nodeHref} openNode={openNode} firstIndex={0} />
+          ) : (
+            <NodeTable slice={slice} nodeHref={nodeHref} openNode={openNode} />
+          ))}
+        {route.view === 'graph' && (
+          <div class="graph-layout">
+            <GraphView
+              slice={slice}
+              selected={selected}
+              centreTick={centreTick}
+              onSelect={(id) => navigate(to({ node: id }), { replace: true })}
+            />
+            {selected && (
+              <NodeDetails
+                id={selected}
+                node={nodes.get(selected)}
+                slice={slice}
+                onClose={() => navigate(to({ node: undefined }), { replace: true })}
+                onCentre={() => setCentreTick((t) => t + 1)}
+                onSearch={newSearch}
+              />
+            )}
+          </div>
+        )}
+        {route.view === 'export' && (
+          <ExportPanel
+            slice={slice}
+            format={route.format}
+            onFormat={(format) => navigate(to({ format }), { replace: true })}
+          />
+        )}
+      </Tabs>
+      {(next || first) && (
+        <nav class="pager" aria-label="Pages of the slice">
+          {first && (
+            <Link href={routeHref(first)} onNavigate={() => navigate(first)}>
+              First page
+            </Link>
+          )}
+          {next && (
+            <Link href={routeHref(next)} onNavigate={() => navigate(next)}>
+              Next page
+            </Link>
+          )}
+        </nav>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+/** What a search looks for; the names mirror the slice API's `?cve`, `?q`, `?entrypoint`, `?file`. */
+export type SearchType = 'cve' | 'package' | 'entrypoint' | 'file';
+export type ObservedFilter = 'only' | 'exclude';
+export type View = 'paths' | 'graph' | 'export';
+export type ExportFormat = 'json' | 'dot' | 'mermaid';
+
+export const SEARCH_TYPES: readonly SearchType[] = ['cve', 'package', 'entrypoint', 'file'];
+export const VIEWS: readonly View[] = ['paths', 'graph', 'export'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'dot', 'mermaid'];
+
+/** A slice search: the selector, its value, the runtime filter and the page cursor. */
+export interface Search {
+  type: SearchType;
+  value: string;
+  observed?: ObservedFilter;
+  cursor?: string;
+}
+
+/** Everything a view shows is in its URL, so every view has a permalink. */
+export type Route =
+  | { page: 'home' }
+  | { page: 'artifact'; artifact: string }
+  | { page: 'graph'; digest: string; search?: Search; view: View; node?: string; format: ExportFormat }
+  | { page: 'not-found'; path: string };
+
+/** Where the service mounts the console. */
+export const BASE = '/ui/';
+
+/** The query parameter of each search type (the slice API's). */
+export const PARAM_OF: Record<SearchType, string> = {
+  cve: 'cve',
+  package: 'q',
+  entrypoint: 'entrypoint',
+  file: 'file',
+};
+
+const segment = (s: string) => encodeURIComponent(s).replace(/%3A/gi, ':');
+
+function decodeSegment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function searchOf(params: URLSearchParams): Search | undefined {
+  for (const type of SEARCH_TYPES) {
+    const value = params.get(PARAM_OF[type]);
+    if (value === null || value === '') continue;
+    const search: Search = { type, value };
+    const observed = params.get('observed');
+    if (observed === 'only' || observed === 'exclude') search.observed = observed;
+    const cursor = params.get('cursor');
+    if (cursor) search.cursor = cursor;
+    return search;
+  }
+  return undefined;
+}
+
+/** The route a location (`pathname`, `search`) shows; unknown paths give `not-found`. */
+export function parseRoute(pathname: string, search: string): Route {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname === '/ui' ? '' : undefined;
+  if (rest === undefined) return { page: 'not-found', path: pathname };
+  const parts = rest.split('/').filter((p) => p !== '');
+  if (parts.length === 0) return { page: 'home' };
+  const id = parts.length === 2 ? decodeSegment(parts[1] as string) : undefined;
+  if (id === undefined || id === '') return { page: 'not-found', path: pathname };
+  if (parts[0] === 'artifacts') return { page: 'artifact', artifact: id };
+  if (parts[0] !== 'graphs') return { page: 'not-found', path: pathname };
+  const params = new URLSearchParams(search);
+  const route: Route = {
+    page: 'graph',
+    digest: id,
+    view: oneOf(params.get('view'), VIEWS, 'paths'),
+    format: oneOf(params.get('format'), EXPORT_FORMATS, 'mermaid'),
+  };
+  const found = searchOf(params);
+  if (found) route.search = found;
+  const node = params.get('node');
+  if (node) route.node = node;
+  return route;
+}
+
+/** The URL (path and query) of a route; defaults are left out so equal views share one permalink. */
+export function routeHref(route: Route): string {
+  switch (route.page) {
+    case 'home':
+      return BASE;
+    case 'not-found':
+      return route.path;
+    case 'artifact':
+      return `${BASE}artifacts/${segment(route.artifact)}`;
+    case 'graph': {
+      const params = new URLSearchParams();
+      if (route.search) {
+        params.set(PARAM_OF[route.search.type], route.search.value);
+        if (route.search.observed) params.set('observed', route.search.observed);
+        if (route.search.cursor) params.set('cursor', route.search.cursor);
+      }
+      if (route.view !== 'paths') params.set('view', route.view);
+      if (route.node) params.set('node', route.node);
+      if (route.format !== 'mermaid') params.set('format', route.format);
+      const query = params.toString();
+      return `${BASE}graphs/${segment(route.digest)}${query ? `?${query}` : ''}`;
+    }
+  }
+}
+
+/** The slice API query string of a search (`cve=…&observed=…&cursor=…`). */
+export function sliceQueryString(search: Search): string {
+  const params = new URLSearchParams();
+  params.set(PARAM_OF[search.type], search.value);
+  if (search.observed) params.set('observed', search.observed);
+  if (search.cursor) params.set('cursor', search.cursor);
+  return params.toString();
+}
