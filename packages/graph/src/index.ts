@@ -49,6 +49,7 @@ export type {
   FileSliceQuery,
   ObservedFilter,
   PackageSliceQuery,
+  PathPage,
   SliceOptions,
   SliceResult,
   SliceResultPath,

@@ -4,10 +4,10 @@ import { nodeAdmitted } from './admission.js';
 import { checkKeys, checkObserved, checkText } from './check-query.js';
 import { filterFacts } from './derived.js';
 import { fileGlob } from './file-glob.js';
-import { resolveLimits } from './options.js';
+import { resolveLimits, resolvePathPage } from './options.js';
 import { pathsToTargets } from './paths-to-targets.js';
 import { sliceResponse } from './response.js';
-import { selectAnswer } from './select.js';
+import { pathRestriction, selectAnswer } from './select.js';
 import type { FileSliceQuery, SliceOptions, SliceResult } from './types.js';
 
 /**
@@ -20,6 +20,7 @@ export function fileSlice(g: Graph, query: FileSliceQuery, options?: SliceOption
   const file = checkText(q['file'], 'file');
   const observed = checkObserved(q['observed']);
   const limits = resolveLimits(options);
+  const page = resolvePathPage(options);
   const matches = fileGlob(file);
   const { admission } = filterFacts(g, observed);
 
@@ -41,7 +42,8 @@ export function fileSlice(g: Graph, query: FileSliceQuery, options?: SliceOption
   for (const t of targets) member[t] = 1;
 
   const echo = { type: 'file' as const, file, ...(observed ? { observed } : {}) };
-  const selection = selectAnswer(g, member, found.fwd.dist, admission, limits.maxNodes);
+  const restriction = page && pathRestriction(g, found.paths.slice(page.offset, page.offset + page.limit));
+  const selection = selectAnswer(g, member, found.fwd.dist, admission, limits.maxNodes, restriction);
   return sliceResponse(
     g,
     echo,

@@ -1,8 +1,8 @@
 import { fail } from '../error.js';
-import type { SliceOptions } from './types.js';
+import type { PathPage, SliceOptions } from './types.js';
 
-/** {@link SliceOptions} with every default applied. */
-export type Limits = Required<SliceOptions>;
+/** The limits of {@link SliceOptions} with every default applied. */
+export type Limits = Required<Omit<SliceOptions, 'pathPage'>>;
 
 /** The defaults of {@link SliceOptions}. */
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -24,4 +24,18 @@ export function resolveLimits(options: SliceOptions = {}): Limits {
     out[key] = v;
   }
   return out;
+}
+
+/** The validated {@link SliceOptions.pathPage}, or undefined; a malformed page is QUERY_INVALID. */
+export function resolvePathPage(options: SliceOptions = {}): PathPage | undefined {
+  const page = options.pathPage;
+  if (page === undefined) return undefined;
+  const { offset, limit } = (page ?? {}) as Partial<PathPage>;
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+    fail('QUERY_INVALID', 'pathPage.offset must be a non-negative integer');
+  }
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    fail('QUERY_INVALID', 'pathPage.limit must be a positive integer');
+  }
+  return { offset, limit };
 }

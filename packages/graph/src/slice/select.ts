@@ -1,7 +1,7 @@
-import type { ReachGraphEdge, ReachGraphNode } from '@stella-ops/core';
+import type { EdgeExplanation, ReachGraphEdge, ReachGraphNode, SlicePath } from '@stella-ops/core';
 import type { Graph } from '../model/graph.js';
 import { NO_OBSERVATION } from '../model/graph.js';
-import { explanationAt, nodeAt, observationAt } from '../model/materialize.js';
+import { explanationAt, findNode, nodeAt, observationAt } from '../model/materialize.js';
 import type { Admission } from './admission.js';
 
 /** The nodes and edges of a slice answer after the node limit. */
@@ -19,9 +19,40 @@ export interface Selection {
 }
 
 /**
+ * What the paths of one page traverse: their nodes (a mask) and their hops as
+ * (from index, to index, why.type, why.guard) keys.
+ */
+export interface PathRestriction {
+  readonly nodes: Uint8Array;
+  readonly hops: ReadonlySet<string>;
+}
+
+/** The nodes and hops of `paths` (paths of a slice of `g`, so every id names a node). */
+export function pathRestriction(g: Graph, paths: readonly SlicePath[]): PathRestriction {
+  const nodes = new Uint8Array(g.nodeCount);
+  const hops = new Set<string>();
+  const mark = (id: string): number => {
+    const i = findNode(g, id);
+    if (i >= 0) nodes[i] = 1;
+    return i;
+  };
+  for (const p of paths) {
+    mark(p.entrypoint);
+    mark(p.target);
+    for (const h of p.hops) hops.add(hopKey(mark(h.from), mark(h.to), h.why.type, h.why.guard));
+  }
+  return { nodes, hops };
+}
+
+function hopKey(u: number, v: number, type: string, guard: string | undefined): string {
+  return `${u}\u0000${v}\u0000${type}\u0000${guard ?? ''}`;
+}
+
+/**
  * The answer made of the nodes marked in `member` and the admitted edges between them. When there
  * are more than `maxNodes`, the nodes with the lowest `rank` (hops from the query's start; -1 = last)
- * are kept, ties by id.
+ * are kept, ties by id. With `restriction`, only the kept nodes it marks and the edges between them
+ * that match one of its hops are materialised (the totals still count the whole answer).
  */
 export function selectAnswer(
   g: Graph,
@@ -29,6 +60,7 @@ export function selectAnswer(
   rank: Int32Array | null,
   admission: Admission,
   maxNodes: number,
+  restriction?: PathRestriction,
 ): Selection {
   const n = g.nodeCount;
   let total = 0;
@@ -44,14 +76,24 @@ export function selectAnswer(
     for (let k = 0; k < kept.length; k++) keptMask[kept[k] as number] = 1;
   }
   const edges: ReachGraphEdge[] = [];
-  const edgeCount = collectEdges(g, kept, keptMask, admission, edges);
-  const nodes: ReachGraphNode[] = new Array(kept.length);
-  for (let k = 0; k < kept.length; k++) nodes[k] = nodeAt(g, kept[k] as number);
+  let shown = kept;
+  let edgeCount: number;
+  if (restriction === undefined) {
+    edgeCount = collectEdges(g, kept, keptMask, admission, edges, null);
+  } else {
+    edgeCount = collectEdges(g, kept, keptMask, admission, null, null);
+    shown = kept.filter((i) => restriction.nodes[i] === 1);
+    const shownMask = new Uint8Array(n);
+    for (let k = 0; k < shown.length; k++) shownMask[shown[k] as number] = 1;
+    collectEdges(g, shown, shownMask, admission, edges, restriction.hops);
+  }
+  const nodes: ReachGraphNode[] = new Array(shown.length);
+  for (let k = 0; k < shown.length; k++) nodes[k] = nodeAt(g, shown[k] as number);
   return {
     nodes,
     edges,
     nodeTotal: total,
-    edgeTotal: truncated ? collectEdges(g, all, member, admission, null) : edgeCount,
+    edgeTotal: truncated ? collectEdges(g, all, member, admission, null, null) : edgeCount,
     truncated,
   };
 }
@@ -88,18 +130,25 @@ function nearest(all: Uint32Array, rank: Int32Array | null, max: number): Uint32
   return kept;
 }
 
-/** Appends (when `out` is given) and counts the admitted edges between nodes of `mask`. */
+/**
+ * Appends (when `out` is given) and counts the admitted edges between nodes of `mask` — with
+ * `hops`, only those whose (from, to, type, guard) is one of them. Edges of one answer share the
+ * `why` object of their explanation (answers are read-only data).
+ */
 function collectEdges(
   g: Graph,
   nodes: Uint32Array,
   mask: Uint8Array,
   admission: Admission,
   out: ReachGraphEdge[] | null,
+  hops: ReadonlySet<string> | null,
 ): number {
   const { offsets, targets } = g.forward;
   const allowed = admission.nodes;
   const edgeObs = g.edges.observation;
+  const explanation = g.edges.explanation;
   const dropObserved = admission.dropObservedEdges;
+  const whys = out === null ? null : new Map<number, EdgeExplanation>();
   let count = 0;
   for (let a = 0; a < nodes.length; a++) {
     const u = nodes[a] as number;
@@ -111,14 +160,20 @@ function collectEdges(
       if (mask[v] !== 1 || (allowed !== null && allowed[v] !== 1)) continue;
       const obs = edgeObs[k] as number;
       if (dropObserved && obs !== NO_OBSERVATION) continue;
+      if (out === null || whys === null) {
+        count++;
+        continue;
+      }
+      const x = explanation[k] as number;
+      let why = whys.get(x);
+      if (why === undefined) {
+        why = explanationAt(g, x);
+        whys.set(x, why);
+      }
+      if (hops !== null && !hops.has(hopKey(u, v, why.type, why.guard))) continue;
       count++;
-      if (out === null) continue;
       from ??= g.strings.get(u);
-      const edge: ReachGraphEdge = {
-        from,
-        to: g.strings.get(v),
-        why: explanationAt(g, g.edges.explanation[k] as number),
-      };
+      const edge: ReachGraphEdge = { from, to: g.strings.get(v), why };
       if (obs !== NO_OBSERVATION) edge.observed = observationAt(g, obs);
       out.push(edge);
     }

@@ -59,6 +59,22 @@ export interface SliceOptions {
   pathsPerPair?: number;
   /** Most partial paths examined per (entrypoint, target) pair before giving up (default 20,000). */
   maxExpansionsPerPair?: number;
+  /**
+   * For slices with paths (cve, file): materialise only the part of `nodes` and `edges` that the
+   * paths `offset … offset + limit - 1` traverse — the answer's nodes on those paths, and its edges
+   * whose (from, to, why.type, why.guard) is one of their hops — as a client paging through the
+   * paths would cut them. `paths`, `counts` and `truncated` still describe the whole answer.
+   * Ignored by slices without paths.
+   */
+  pathPage?: PathPage;
+}
+
+/** A page of a slice's paths (see {@link SliceOptions.pathPage}). */
+export interface PathPage {
+  /** Index of the first path, 0 or more. */
+  offset: number;
+  /** Number of paths, 1 or more. */
+  limit: number;
 }
 
 /** A slice answer: a slice-response.v1 document. */
