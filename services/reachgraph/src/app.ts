@@ -20,6 +20,7 @@ import { mountGetSlice } from './api/get-slice.js';
 import { mountListByArtifact } from './api/list-by-artifact.js';
 import { buildOpenApi } from './api/openapi.js';
 import { mountReplay } from './api/replay.js';
+import { consoleUi } from './api/ui.js';
 import { mountUpsertGraph } from './api/upsert-graph.js';
 import type { AppContext } from './context.js';
 import { graphErrorMapper } from './error.js';
@@ -78,6 +79,7 @@ export function createApp(ctx: AppContext): Express {
     res.json(openapi);
   });
   app.get('/docs', docsPage(openapi));
+  app.use('/ui', consoleUi());
 
   const v1 = Router();
   v1.use(requireAuth(ctx.authenticator));
