@@ -100,10 +100,12 @@ export function decodeStoredGraph(compressed: Uint8Array): { graph: Graph; bytes
   return { graph: decodeGraph(bytes), bytes: bytes.length };
 }
 
-/** Limits a slice answer must respect. */
+/** Limits a slice answer must respect, and the page of paths a response carries. */
 export interface SliceOptions {
   maxNodes: number;
   maxPaths: number;
+  /** Materialise only the nodes and edges these paths traverse (see the engine's `pathPage`). */
+  pathPage?: { offset: number; limit: number };
 }
 
 /** The engine's answer to a normalised query. */

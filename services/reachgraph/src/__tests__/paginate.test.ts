@@ -1,4 +1,6 @@
 import type { SliceResponse } from '@stella-ops/core';
+import { createGraph, generateReachGraph } from '@stella-ops/graph';
+import { runSlice } from '../engine.js';
 import { paginate } from '../slice/paginate.js';
 
 const hop = (from: string, to: string) => ({ from, to, why: { type: 'DirectCall' as const } });
@@ -59,5 +61,26 @@ describe('paginate', () => {
       ['c', 's'],
     ]);
     expect(pages.flatMap((p) => p.edges)).toEqual(pkg.edges);
+  });
+
+  it('pages a CVE slice the engine cut to the page (pathPage) exactly as it pages the full answer', () => {
+    const doc = generateReachGraph({ nodes: 2_000, edges: 6_000, seed: 3 });
+    const g = createGraph(doc, { digest: `blake3:${'2'.repeat(64)}` });
+    const limits = { maxNodes: 500, maxPaths: 200 };
+    let compared = 0;
+    for (const cve of doc.scope.cves ?? []) {
+      const full = runSlice(g, { type: 'cve', cve }, limits);
+      for (const [offset, limit] of [
+        [0, 1],
+        [0, 7],
+        [5, 20],
+        [0, 1000],
+      ] as const) {
+        const cut = runSlice(g, { type: 'cve', cve }, { ...limits, pathPage: { offset, limit } });
+        expect(paginate(cut, limit, offset, hash)).toEqual(paginate(full, limit, offset, hash));
+        if ((full.paths?.length ?? 0) > offset) compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(10);
   });
 });

@@ -60,6 +60,8 @@ export function getSlice(ctx: AppContext): RequestHandler {
     const full = runSlice(loaded.graph, slice.query, {
       maxNodes: ctx.cfg.limits.sliceMaxNodes,
       maxPaths: ctx.cfg.limits.sliceMaxPaths,
+      // A CVE page always carries just what its paths traverse: the engine materialises only that.
+      ...(type === 'cve' ? { pathPage: { offset: slice.offset, limit: slice.limit } } : {}),
     });
     const json = Buffer.from(JSON.stringify(paginate(full, slice.limit, slice.offset, slice.queryHash)));
     send(res, json, loaded.source === 'memory' ? 'computed-warm' : 'computed-cold');
