@@ -12,6 +12,7 @@ import {
 } from '@stella-ops/service-kit';
 import express, { type Express, type RequestHandler, Router } from 'express';
 import helmet from 'helmet';
+import { mountBuildGraph } from './api/build-graph.js';
 import { mountDeleteGraph } from './api/delete-graph.js';
 import { docsPage } from './api/docs-page.js';
 import { mountGetDsse } from './api/get-dsse.js';
@@ -86,6 +87,7 @@ export function createApp(ctx: AppContext): Express {
   v1.use(rateLimits(ctx));
   // Fixed paths before `/:digest`.
   mountReplay(v1, ctx);
+  mountBuildGraph(v1, ctx);
   mountListByArtifact(v1, ctx);
   mountUpsertGraph(v1, ctx);
   mountGetSlice(v1, ctx);

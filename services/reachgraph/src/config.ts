@@ -33,6 +33,26 @@ export interface ServerEnvironment {
   maxReplayBytes?: number;
   indexWorkerMinBytes?: number;
   signalsUrl?: string;
+  signalsToken?: string;
+  signalsTenant?: string;
+  signalsTrustedKeys?: string;
+  signalsTrustedKeysFile?: string;
+  signalsTimeoutMs?: number;
+}
+
+/** How ReachGraph reads build and replay inputs from Signals. */
+export interface SignalsSettings {
+  url: string;
+  /** The service token (principal `reachgraph-service`, scope `signals:read`). */
+  token?: string;
+  /**
+   * The tenant the token acts for (`REACHGRAPH_SIGNALS_TENANT`, else the JWT's `tenant` claim):
+   * callers of other tenants cannot build from Signals. Undefined: any tenant (single-tenant use).
+   */
+  tenant?: string;
+  /** Keys Signals manifests and batch attestations must be signed with. */
+  trustedKeys: { keyId?: string; publicKeyPem: string }[];
+  timeoutMs: number;
 }
 
 /** A public key trusted to sign graphs (`signatures[]` of uploaded documents). */
@@ -69,6 +89,8 @@ export interface ServerConfig {
   };
   /** Signals base URL for replay inputs given by reference; absent: such inputs are unresolvable. */
   signalsUrl?: string;
+  /** Absent without REACHGRAPH_SIGNALS_URL: building from Signals is unavailable. */
+  signals?: SignalsSettings;
 }
 
 /** A setting that is missing or invalid; the message names the variable. */
@@ -138,6 +160,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnvironment
     maxReplayBytes: int(env, 'MAX_REPLAY_BYTES'),
     indexWorkerMinBytes: int(env, 'INDEX_WORKER_MIN_BYTES'),
     signalsUrl: str(env, 'SIGNALS_URL'),
+    signalsToken: str(env, 'SIGNALS_TOKEN'),
+    signalsTenant: str(env, 'SIGNALS_TENANT'),
+    signalsTrustedKeys: str(env, 'SIGNALS_TRUSTED_KEYS'),
+    signalsTrustedKeysFile: str(env, 'SIGNALS_TRUSTED_KEYS_FILE'),
+    signalsTimeoutMs: int(env, 'SIGNALS_TIMEOUT_MS'),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as ServerEnvironment;
 }
@@ -291,6 +318,66 @@ export function envToCfg(env: ServerEnvironment): ServerConfig {
   }
   if (keyPem) cfg.signing.keyPem = keyPem;
   if (env.signingKeyId) cfg.signing.keyId = env.signingKeyId;
-  if (env.signalsUrl) cfg.signalsUrl = url(env.signalsUrl, 'SIGNALS_URL', ['https:', 'http:']);
+  if (env.signalsUrl) {
+    cfg.signalsUrl = url(env.signalsUrl, 'SIGNALS_URL', ['https:', 'http:']);
+    cfg.signals = signalsSettings(env, cfg.signalsUrl);
+  }
   return cfg;
+}
+
+/**
+ * Signals trusted keys: a JSON array of `{keyId, publicKeyPem}` (also `keyid`/`pem`), or the
+ * `{keys: [...]}` answer of Signals' `GET /signals/keys`, inline or from a file.
+ */
+function signalsTrustedKeys(env: ServerEnvironment): SignalsSettings['trustedKeys'] {
+  let raw = env.signalsTrustedKeys;
+  const variable = raw ? 'SIGNALS_TRUSTED_KEYS' : 'SIGNALS_TRUSTED_KEYS_FILE';
+  if (!raw && env.signalsTrustedKeysFile) {
+    try {
+      raw = readFileSync(env.signalsTrustedKeysFile, 'utf8');
+    } catch {
+      throw new ConfigError(P + variable, 'cannot be read');
+    }
+  }
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(P + variable, 'is not valid JSON');
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(list)) throw new ConfigError(P + variable, 'must be a JSON array or {"keys": [...]}');
+  return list.map((v: unknown) => {
+    const k = (v ?? {}) as Record<string, unknown>;
+    const pem = k['publicKeyPem'] ?? k['pem'];
+    if (typeof pem !== 'string' || !pem.includes('-----BEGIN'))
+      throw new ConfigError(P + variable, 'each entry needs a PEM public key in `publicKeyPem`');
+    const keyId = k['keyId'] ?? k['keyid'];
+    return typeof keyId === 'string' && keyId !== '' ? { keyId, publicKeyPem: pem } : { publicKeyPem: pem };
+  });
+}
+
+/** The `tenant` claim of a JWT, read without verifying it (Signals verifies it). */
+function jwtTenant(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (token.split('.').length !== 3 || !payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return typeof claims['tenant'] === 'string' ? claims['tenant'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function signalsSettings(env: ServerEnvironment, signalsUrl: string): SignalsSettings {
+  const settings: SignalsSettings = {
+    url: signalsUrl,
+    trustedKeys: signalsTrustedKeys(env),
+    timeoutMs: positive(env.signalsTimeoutMs ?? 30_000, 'SIGNALS_TIMEOUT_MS'),
+  };
+  if (env.signalsToken) settings.token = env.signalsToken;
+  const tenant = env.signalsTenant ?? (env.signalsToken ? jwtTenant(env.signalsToken) : undefined);
+  if (tenant) settings.tenant = tenant;
+  return settings;
 }

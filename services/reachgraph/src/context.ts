@@ -1,3 +1,4 @@
+import { createSignalsClient } from '@stella-ops/client';
 import {
   type Authenticator,
   createAuthenticator,
@@ -9,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { SignalsInputs } from './build/signals-inputs.js';
 import { ByteLru } from './cache/byte-lru.js';
 import { MemorySliceCache } from './cache/memory-slice-cache.js';
 import { RedisSliceCache } from './cache/redis-slice-cache.js';
@@ -21,7 +23,11 @@ import { FailoverRateLimitStore } from './ratelimit/failover-rate-limit-store.js
 import type { RateLimitStore } from './ratelimit/rate-limit-store.js';
 import { RedisRateLimitStore } from './ratelimit/redis-rate-limit-store.js';
 import { createRedis, redisReady } from './redis.js';
-import { type InputResolver, UnconfiguredInputResolver } from './replay/input-resolver.js';
+import {
+  type InputResolver,
+  SignalsInputResolver,
+  UnconfiguredInputResolver,
+} from './replay/input-resolver.js';
 import { GraphSigning } from './signing/graph-signatures.js';
 import { GraphCache } from './store/graph-cache.js';
 import type { GraphStore } from './store/graph-store.js';
@@ -73,6 +79,23 @@ export async function assertRoleIsRestricted(pool: pg.Pool): Promise<void> {
   }
 }
 
+/** Reads build and replay inputs from Signals when it is configured (REACHGRAPH_SIGNALS_URL). */
+function signalsResolver(cfg: ServerConfig, logger: Logger): InputResolver {
+  const signals = cfg.signals;
+  if (!signals) return new UnconfiguredInputResolver(cfg.signalsUrl);
+  if (signals.trustedKeys.length === 0)
+    logger.warn('no REACHGRAPH_SIGNALS_TRUSTED_KEYS: every Signals input will fail its signature check');
+  if (signals.tenant === undefined)
+    logger.warn('the Signals token names no tenant: every tenant builds from its Signals tenant');
+  const client = createSignalsClient({
+    baseUrl: signals.url,
+    timeoutMs: signals.timeoutMs,
+    retries: 2,
+    ...(signals.token ? { token: signals.token } : {}),
+  });
+  return new SignalsInputResolver(new SignalsInputs(client, signals.trustedKeys), signals.tenant);
+}
+
 /** Builds the context from a validated configuration. */
 export async function createAppContext(
   cfg: ServerConfig,
@@ -109,7 +132,7 @@ export async function createAppContext(
       sliceCache = new MemorySliceCache(cfg.cache.sliceTtlSeconds);
       rateLimits = { reads: new MemoryStore(), writes: new MemoryStore() };
     }
-    const resolver = overrides.resolver ?? new UnconfiguredInputResolver(cfg.signalsUrl);
+    const resolver = overrides.resolver ?? signalsResolver(cfg, logger);
     const indexer = new GraphIndexer(cfg.limits.indexWorkerMinBytes, subsystemLogger(logger, 'store'));
 
     return {

@@ -1,5 +1,5 @@
 import { type BuildInputs, type CallgraphRecord, validate } from '@stella-ops/core';
-import { buildReachGraph } from '@stella-ops/graph';
+import { buildReachGraph, callgraphDigest } from '@stella-ops/graph';
 import type { Express } from 'express';
 import pg from 'pg';
 import request from 'supertest';
@@ -114,9 +114,19 @@ describe('POST /v1/reachgraphs/replay', () => {
 
   it('with a resolver plugged in, replays from provenance alone', async () => {
     const inputs = ordersApiInputs();
+    const records = inputs.callgraph.records ?? [];
     const resolver: InputResolver = {
-      resolveCallgraph: async () => inputs.callgraph.records ?? [],
-      resolveRuntimeFacts: async () => inputs.runtimeFacts?.[0]?.facts ?? [],
+      callgraph: async () => ({
+        graphId: '01JGRAPH000000000000000000',
+        digest: callgraphDigest(records),
+        records,
+      }),
+      runtimeFacts: async (_tenant, ref) => ({
+        batchId: '01JBATCH000000000000000000',
+        provenanceHash: ref.provenanceHash ?? '',
+        callgraphId: '01JGRAPH000000000000000000',
+        facts: inputs.runtimeFacts?.[0]?.facts ?? [],
+      }),
     };
     const { app: withSignals } = await suite.start(() => {}, { resolver });
     const res = await request(withSignals)

@@ -20,7 +20,8 @@ function expectedDigest(query: unknown, header: string | undefined): string | un
   return fromQuery ?? fromHeader;
 }
 
-interface Upload {
+/** One graph to store: the raw JSON body and the index job already started on it. */
+export interface Upload {
   tenant: string;
   actor: Actor;
   expected: string | undefined;
@@ -52,7 +53,19 @@ async function knownUpload(ctx: AppContext, up: Upload, rawKey: string, res: Res
   return true;
 }
 
-async function store(ctx: AppContext, up: Upload, res: Response): Promise<string> {
+/** What storing an upload did: the answer to send and the graph's digest. */
+export interface StoredUpload {
+  status: 200 | 201;
+  digest: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Validates, digests, signs and stores an uploaded graph (the upsert path, also used by builds):
+ * 201 when this call created it, 200 when the tenant had it already. Nothing is stored unless
+ * every check passed.
+ */
+export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUpload> {
   const { tenant, actor } = up;
   const doc = validate('reachgraph.min@v1', parseJsonBody(up.body)) as ReachGraph;
   const prepared = await digestGraph(doc);
@@ -72,8 +85,11 @@ async function store(ctx: AppContext, up: Upload, res: Response): Promise<string
     const own = signedAlready ? [] : await ctx.signatures.signIfEnabled(prepared.canonical);
     const signatures = await ctx.store.addSignatures(tenant, prepared.digest, [...uploaded, ...own]);
     ctx.metrics.upserts.inc({ result: 'existing' });
-    res.status(200).json(upsertResponse(ctx, { ...existing, signatures }, false, prepared.canonical));
-    return prepared.digest;
+    return {
+      status: 200,
+      digest: prepared.digest,
+      body: upsertResponse(ctx, { ...existing, signatures }, false, prepared.canonical),
+    };
   }
   const canonicalZst = zstdCompress(prepared.canonical);
   const own = await ctx.signatures.signIfEnabled(prepared.canonical);
@@ -100,11 +116,17 @@ async function store(ctx: AppContext, up: Upload, res: Response): Promise<string
   if (!meta) throw new Error('graph vanished right after it was stored');
   ctx.metrics.upserts.inc({ result: created ? 'created' : 'existing' });
   if (created) ctx.graphs.remember(prepared.digest, compactGraph(indexed.binary), indexed.binary.length);
-  res
-    .status(created ? 201 : 200)
-    .location(`/v1/reachgraphs/${prepared.digest}`)
-    .json(upsertResponse(ctx, meta, created, prepared.canonical));
-  return prepared.digest;
+  return {
+    status: created ? 201 : 200,
+    digest: prepared.digest,
+    body: upsertResponse(ctx, meta, created, prepared.canonical),
+  };
+}
+
+async function store(ctx: AppContext, up: Upload, res: Response): Promise<string> {
+  const out = await storeUpload(ctx, up);
+  res.status(out.status).location(`/v1/reachgraphs/${out.digest}`).json(out.body);
+  return out.digest;
 }
 
 /**

@@ -21,6 +21,7 @@ import { digestNormalized } from '../engine.js';
 import type { Actor } from '../store/graph-store.js';
 import { zstdDecompress } from '../zstd.js';
 import { diffGraphs } from './diff.js';
+import { storedInputs } from './stored-inputs.js';
 
 /** The stored graph of `digest` as a document, or undefined when the tenant has none. */
 async function storedDocument(
@@ -33,31 +34,6 @@ async function storedDocument(
   const zst = await ctx.store.canonicalZst(tenant, digest);
   if (!zst) return undefined;
   return JSON.parse(zstdDecompress(zst, meta.canonicalSize).toString('utf8')) as ReachGraph;
-}
-
-/**
- * The build inputs a stored graph names: its provenance inputs by reference (fetched through the
- * resolver), its artifact, analyzer and selectors, and its sinks as the graph records them.
- */
-export function inputsFromProvenance(doc: ReachGraph): BuildInputs {
-  const callgraph = doc.provenance.inputs.find((i) => i.kind === 'callgraph');
-  const inputs: BuildInputs = {
-    artifact: doc.artifact,
-    callgraph: callgraph
-      ? { ...(callgraph.id ? { graphId: callgraph.id } : {}), digest: callgraph.digest }
-      : {},
-    runtimeFacts: doc.provenance.inputs
-      .filter((i) => i.kind === 'runtime-facts')
-      .map((i) => ({ ...(i.id ? { batchId: i.id } : {}), provenanceHash: i.digest })),
-    sinks: doc.nodes.flatMap((n) =>
-      n.isSink && n.purl && n.symbol
-        ? (n.cves ?? []).map((cve) => ({ cve, purl: n.purl as string, symbol: n.symbol as string }))
-        : [],
-    ),
-    analyzer: doc.provenance.analyzer,
-  };
-  if (doc.scope.selectors) inputs.scope = { selectors: doc.scope.selectors };
-  return inputs;
 }
 
 /**
@@ -117,23 +93,32 @@ async function resolve(ctx: AppContext, tenant: string, inputs: BuildInputs): Pr
   const inline = inlineBuilderInputs(inputs);
   if (inline) return inline;
   const cg = inputs.callgraph;
-  const callgraph: ReachGraphBuildInputs['callgraph'] = cg.records
-    ? { records: cg.records }
-    : {
-        records: await ctx.resolver.resolveCallgraph(tenant, {
-          ...(cg.graphId ? { graphId: cg.graphId } : {}),
-          ...(cg.digest ? { digest: cg.digest } : {}),
-        }),
-        ...(cg.digest ? { digest: cg.digest } : {}),
-      };
+  let callgraph: ReachGraphBuildInputs['callgraph'];
+  if (cg.records) callgraph = { records: cg.records };
+  else {
+    const fetched = await ctx.resolver.callgraph(tenant, {
+      ...(cg.graphId ? { graphId: cg.graphId } : {}),
+      ...(cg.digest ? { digest: cg.digest } : {}),
+    });
+    callgraph = { records: fetched.records, digest: fetched.digest };
+  }
   if (cg.graphId) callgraph.graphId = cg.graphId;
   const runtimeFacts: RuntimeFactBatchInput[] = [];
   for (const batch of inputs.runtimeFacts ?? []) {
-    const facts = batch.facts ?? (await ctx.resolver.resolveRuntimeFacts(tenant, batch));
+    let facts: readonly RuntimeFact[] | undefined = batch.facts;
+    let provenanceHash = batch.provenanceHash;
+    if (!facts) {
+      const fetched = await ctx.resolver.runtimeFacts(tenant, {
+        ...(batch.batchId ? { batchId: batch.batchId } : {}),
+        ...(batch.provenanceHash ? { provenanceHash: batch.provenanceHash } : {}),
+      });
+      facts = fetched.facts;
+      provenanceHash = fetched.provenanceHash;
+    }
     runtimeFacts.push({
-      provenanceHash: batch.provenanceHash ?? inlineBatchHash(facts),
+      provenanceHash: provenanceHash ?? inlineBatchHash(facts as readonly RuntimeFact[]),
       ...(batch.batchId ? { batchId: batch.batchId } : {}),
-      facts,
+      facts: facts as readonly RuntimeFact[],
     });
   }
   const out: ReachGraphBuildInputs = {
@@ -185,7 +170,7 @@ export async function replay(
 ): Promise<ReplayResponse> {
   const id = newUlid();
   const started = performance.now();
-  let inputs = request.inputs;
+  const inputs = request.inputs;
   const source = inputs ? 'request' : 'provenance';
   let expectedDoc: ReachGraph | undefined;
   let builtFrom: unknown;
@@ -211,13 +196,13 @@ export async function replay(
     });
   };
   try {
+    let built: ReachGraph;
     if (!inputs) {
+      // By digest alone: every input the stored graph names, fetched by digest and verified.
       expectedDoc = await storedDocument(ctx, tenant, request.expectedDigest);
       if (!expectedDoc) throw graphNotFound(request.expectedDigest);
-      inputs = inputsFromProvenance(expectedDoc);
-    }
-    let built: ReachGraph;
-    if (prebuilt && request.inputs) {
+      built = buildReachGraph(await storedInputs(ctx, tenant, expectedDoc));
+    } else if (prebuilt && request.inputs) {
       if ('error' in prebuilt) throw prebuilt.error;
       built = prebuilt.graph;
     } else {

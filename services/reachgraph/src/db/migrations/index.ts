@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import { init, type MigrationOptions } from './20261123T000000000Z-init.js';
+import { inputDocuments } from './20261202T000000000Z-input-documents.js';
 
 export type { MigrationOptions } from './20261123T000000000Z-init.js';
 
@@ -7,5 +8,6 @@ export type { MigrationOptions } from './20261123T000000000Z-init.js';
 export function migrations(opts: MigrationOptions): Record<string, Migration> {
   return {
     '20261123T000000000Z-init': init(opts),
+    '20261202T000000000Z-input-documents': inputDocuments(opts),
   };
 }

@@ -1,0 +1,91 @@
+import type { SignalsClient } from '@stella-ops/client';
+import type { CallgraphRecord, RuntimeFact, TrustedKey } from '@stella-ops/core';
+import { fromSignalsError, inputProblem } from './input-problems.js';
+import { verifyAttestation, verifyManifest } from './verify-signed.js';
+
+/** A call graph fetched from Signals whose bytes, digest and signed manifest all agree. */
+export interface VerifiedCallgraph {
+  graphId: string;
+  /** `sha256:` of the canonical NDJSON, as the signed manifest names it. */
+  digest: string;
+  records: CallgraphRecord[];
+}
+
+/** A runtime-fact batch fetched from Signals whose bytes, provenance and attestation all agree. */
+export interface VerifiedBatch {
+  batchId: string;
+  /** `sha256:` of the stored canonical NDJSON, as the attestation names it. */
+  provenanceHash: string;
+  /** The call graph the batch was reported against. */
+  callgraphId: string;
+  facts: RuntimeFact[];
+}
+
+/** A call graph named by Signals graph id and/or digest. */
+export interface CallgraphRef {
+  graphId?: string;
+  digest?: string;
+}
+
+/** A batch named by batch id and/or provenance hash. */
+export interface BatchRef {
+  batchId?: string;
+  provenanceHash?: string;
+}
+
+/**
+ * Fetches build inputs from Signals and verifies them before anything is built from them: the
+ * bytes hash to the digest that names them (the client checks while downloading), the call
+ * graph's manifest and the batch's attestation are DSSE envelopes signed by a trusted Signals key
+ * that name exactly those digests. Every failure is an input problem (see `input-problems.ts`).
+ */
+export class SignalsInputs {
+  constructor(
+    private readonly client: SignalsClient,
+    private readonly trusted: TrustedKey[],
+  ) {}
+
+  async callgraph(ref: CallgraphRef): Promise<VerifiedCallgraph> {
+    const what = `call graph ${ref.graphId ?? ref.digest ?? ''}`.trim();
+    try {
+      const download = ref.graphId
+        ? await this.client.getCallgraph(ref.graphId)
+        : await this.client.getCallgraphByDigest(ref.digest as string);
+      if (ref.digest && download.digest !== ref.digest) {
+        throw inputProblem('INPUT_DIGEST_MISMATCH', `${what} is ${download.digest}, not ${ref.digest}`);
+      }
+      const graphId = ref.graphId ?? download.graphId;
+      const signed = await this.client.getManifest(graphId);
+      await verifyManifest(signed, this.trusted, { graphId, digest: download.digest });
+      return { graphId, digest: download.digest, records: download.records };
+    } catch (err) {
+      throw fromSignalsError(err, what);
+    }
+  }
+
+  async batch(ref: BatchRef): Promise<VerifiedBatch> {
+    const what = `runtime-fact batch ${ref.batchId ?? ref.provenanceHash ?? ''}`.trim();
+    try {
+      const download = ref.batchId
+        ? await this.client.getFactBatch(ref.batchId)
+        : await this.client.getFactBatchByHash(ref.provenanceHash as string);
+      if (ref.provenanceHash && download.provenanceHash !== ref.provenanceHash) {
+        throw inputProblem(
+          'INPUT_DIGEST_MISMATCH',
+          `${what} is ${download.provenanceHash}, not ${ref.provenanceHash}`,
+        );
+      }
+      const batchId = ref.batchId ?? download.batchId;
+      const record = await this.client.getProvenance(batchId);
+      await verifyAttestation(record, this.trusted, { batchId, provenanceHash: download.provenanceHash });
+      return {
+        batchId,
+        provenanceHash: download.provenanceHash,
+        callgraphId: record.provenance.callgraphId,
+        facts: download.facts,
+      };
+    } catch (err) {
+      throw fromSignalsError(err, what);
+    }
+  }
+}
