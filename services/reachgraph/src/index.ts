@@ -1,10 +1,10 @@
 export { createApp, SERVICE_VERSION } from './app.js';
-export { MemorySliceCache } from './cache/memory-slice-cache.js';
-export { RedisSliceCache } from './cache/redis-slice-cache.js';
-export type { SliceCache, SliceKey } from './cache/slice-cache.js';
 export type { InputProblemCode } from './build/input-problems.js';
 export type { BatchRef, VerifiedBatch, VerifiedCallgraph } from './build/signals-inputs.js';
 export { SignalsInputs } from './build/signals-inputs.js';
+export { MemorySliceCache } from './cache/memory-slice-cache.js';
+export { RedisSliceCache } from './cache/redis-slice-cache.js';
+export type { SliceCache, SliceKey } from './cache/slice-cache.js';
 export type { ServerConfig, ServerEnvironment, SignalsSettings, TrustedKey } from './config.js';
 export { ConfigError, envToCfg, readEnv } from './config.js';
 export type { AppContext, ContextOverrides } from './context.js';
