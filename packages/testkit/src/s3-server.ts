@@ -49,6 +49,11 @@ export interface S3TestServer {
    * fault-injection methods throw (start with `{ forceLocal: true }` for fault tests).
    */
   external: boolean;
+  /**
+   * The local server's data directory (objects are files under `<dataDir>/<bucket>/`), for tests
+   * that tamper with stored bytes; undefined for an external server.
+   */
+  dataDir?: string;
   /** Kills the server and deletes its data. Idempotent; call it in `afterAll`. */
   stop(): Promise<void>;
   /** Simulates a crash: kills the process (SIGKILL) but keeps the port and the data directory. */
@@ -140,6 +145,7 @@ export async function startS3Server(opts: StartS3ServerOptions = {}): Promise<S3
     forcePathStyle: true,
     clientConfig: clientSettings(endpoint, region, S3RVER_KEY, S3RVER_KEY),
     external: false,
+    dataDir: dir.path,
     async stop() {
       if (stopped) return;
       stopped = true;
