@@ -59,7 +59,7 @@ describe.each(SERVICES)('$file', ({ file, pkg, port, portVar, accepts }) => {
     const m = /^node:(\d+)-(bookworm|trixie)-slim$/.exec(image ?? '');
     expect(m).not.toBeNull();
     expect(NODE_LTS).toContain(Number(m![1]));
-    expect(froms.map((f) => f.getImageName())).toEqual(froms.map(() => '${NODE_IMAGE}'));
+    expect(froms.map((f) => f.getImageName())).toEqual(froms.map(() => ['$', '{NODE_IMAGE}'].join('')));
     expect(froms.map((f) => f.getBuildStage())).toEqual(['prune', 'build', 'runtime']);
   });
 
