@@ -1,4 +1,4 @@
-import type { EdgeExplanation, ReachGraphEdge, ReachGraphNode, SlicePath } from '@stella-ops/core';
+import type { ReachGraphEdge, ReachGraphNode, SlicePath } from '@stella-ops/core';
 import type { Graph } from '../model/graph.js';
 import { NO_OBSERVATION } from '../model/graph.js';
 import { explanationAt, findNode, nodeAt, observationAt } from '../model/materialize.js';
@@ -31,9 +31,15 @@ export interface PathRestriction {
 export function pathRestriction(g: Graph, paths: readonly SlicePath[]): PathRestriction {
   const nodes = new Uint8Array(g.nodeCount);
   const hops = new Set<string>();
+  // Paths share most of their nodes: look each id up once.
+  const found = new Map<string, number>();
   const mark = (id: string): number => {
-    const i = findNode(g, id);
-    if (i >= 0) nodes[i] = 1;
+    let i = found.get(id);
+    if (i === undefined) {
+      i = findNode(g, id);
+      found.set(id, i);
+      if (i >= 0) nodes[i] = 1;
+    }
     return i;
   };
   for (const p of paths) {
@@ -132,8 +138,7 @@ function nearest(all: Uint32Array, rank: Int32Array | null, max: number): Uint32
 
 /**
  * Appends (when `out` is given) and counts the admitted edges between nodes of `mask` — with
- * `hops`, only those whose (from, to, type, guard) is one of them. Edges of one answer share the
- * `why` object of their explanation (answers are read-only data).
+ * `hops`, only those whose (from, to, type, guard) is one of them.
  */
 function collectEdges(
   g: Graph,
@@ -148,7 +153,6 @@ function collectEdges(
   const edgeObs = g.edges.observation;
   const explanation = g.edges.explanation;
   const dropObserved = admission.dropObservedEdges;
-  const whys = out === null ? null : new Map<number, EdgeExplanation>();
   let count = 0;
   for (let a = 0; a < nodes.length; a++) {
     const u = nodes[a] as number;
@@ -160,16 +164,11 @@ function collectEdges(
       if (mask[v] !== 1 || (allowed !== null && allowed[v] !== 1)) continue;
       const obs = edgeObs[k] as number;
       if (dropObserved && obs !== NO_OBSERVATION) continue;
-      if (out === null || whys === null) {
+      if (out === null) {
         count++;
         continue;
       }
-      const x = explanation[k] as number;
-      let why = whys.get(x);
-      if (why === undefined) {
-        why = explanationAt(g, x);
-        whys.set(x, why);
-      }
+      const why = explanationAt(g, explanation[k] as number);
       if (hops !== null && !hops.has(hopKey(u, v, why.type, why.guard))) continue;
       count++;
       from ??= g.strings.get(u);
