@@ -29,7 +29,9 @@ export function App() {
   const clientKey = useMemo(() => String(++generation), [token]);
   const requestToken = () => {
     setTokenForm(true);
-    requestAnimationFrame(() => document.getElementById('token-input')?.focus());
+    const focus = () => document.getElementById('token-input')?.focus();
+    focus();
+    requestAnimationFrame(focus);
   };
   const page = pageKey(route);
   const first = useRef(true);

@@ -234,7 +234,8 @@ export function GraphView({ slice, selected, onSelect, centreTick = 0 }: Props) 
                   data-node-id={p.id}
                   transform={`translate(${(p.x - p.width / 2).toFixed(1)},${(p.y - p.height / 2).toFixed(1)})`}
                   role="button"
-                  tabIndex={0}
+                  // SVG attributes are case-sensitive: `tabIndex` would not make the node focusable.
+                  tabindex={0}
                   aria-label={nodeAria(p, isSel)}
                   aria-pressed={isSel}
                   onClick={() => onSelect(p.id)}

@@ -21,10 +21,14 @@ export function EdgeChip({ type }: { type: EdgeType }) {
   );
 }
 
+/** `1 hit`, `1,231 hits`. */
+export function hits(count: number): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? 'hit' : 'hits'}`;
+}
+
 /** The badge of a hop seen at runtime, with the hits when the slice carries them. */
-export function RuntimeBadge({ hits }: { hits?: number | undefined }) {
-  const text =
-    hits === undefined ? 'observed at runtime' : `observed at runtime · ${hits.toLocaleString('en-US')} hits`;
+export function RuntimeBadge({ count }: { count?: number | undefined }) {
+  const text = count === undefined ? 'observed at runtime' : `observed at runtime · ${hits(count)}`;
   return (
     <span class="badge runtime" data-runtime="observed" title="This call was seen by a runtime agent">
       <span aria-hidden="true">● </span>

@@ -1,6 +1,7 @@
 import { nodeLabel, nodeLocation } from '../model/labels.js';
 import type { SliceNode, SliceResponse } from '../model/types.js';
 import type { Search } from '../routing/route.js';
+import { hits } from './hop-chip.js';
 
 interface Props {
   id: string;
@@ -66,7 +67,7 @@ export function NodeDetails({ id, node, slice, onClose, onCentre, onSearch }: Pr
         <dt>Runtime</dt>
         <dd>
           {node?.observed
-            ? `observed, ${node.observed.hitCount.toLocaleString('en-US')} hits in ${node.observed.batches.length} ${node.observed.batches.length === 1 ? 'batch' : 'batches'}`
+            ? `observed, ${hits(node.observed.hitCount)} in ${node.observed.batches.length} ${node.observed.batches.length === 1 ? 'batch' : 'batches'}`
             : 'not observed'}
         </dd>
         <dt>Edges in this slice</dt>

@@ -1,5 +1,6 @@
 import { nodeLabel, nodeLocation, packageName } from '../model/labels.js';
 import type { SliceResponse } from '../model/types.js';
+import { hits } from './hop-chip.js';
 import { Link } from './link.js';
 import { Empty } from './status.js';
 
@@ -47,7 +48,7 @@ export function NodeTable({ slice, nodeHref, openNode }: Props) {
                 .filter(Boolean)
                 .join(', ')}
             </td>
-            <td>{n.observed ? `${n.observed.hitCount.toLocaleString('en-US')} hits` : ''}</td>
+            <td>{n.observed ? hits(n.observed.hitCount) : ''}</td>
           </tr>
         ))}
       </tbody>

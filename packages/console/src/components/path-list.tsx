@@ -59,7 +59,7 @@ function PathItem({ path, index, ...rest }: Omit<Props, 'firstIndex'> & { path: 
                     {hop.why.loc}
                   </code>
                 )}
-                {hop.observed === true && <RuntimeBadge hits={observed?.hitCount} />}
+                {hop.observed === true && <RuntimeBadge count={observed?.hitCount} />}
               </div>
               {entry(hop.to)}
               {last && path.target === hop.to && <span class="tag tag-sink">sink</span>}

@@ -1,0 +1,384 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildInputs } from '@stella-ops/core';
+import { buildReachGraph } from '@stella-ops/graph';
+import type { Express } from 'express';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import request from 'supertest';
+import { consoleAssetsDir } from '../src/api/ui.js';
+import { ordersApiInputs } from './fixtures.js';
+import { createSuite, type Suite, token } from './helpers.js';
+
+/** Debian's Chromium; `.ci/run` installs it. A missing browser fails these tests, it never skips them. */
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+
+const CVE = 'CVE-2021-23337';
+const FLAG_CHAIN =
+  'main → app.listen → app.handle → Router.handle → Layer.handle_request → getReport → renderCustomTemplate → template';
+
+/** The orders-api demo graph, built from its call graph, runtime facts and sinks. */
+function demoGraph(inputs: BuildInputs = ordersApiInputs()) {
+  const batch = inputs.runtimeFacts?.[0];
+  return buildReachGraph({
+    artifact: inputs.artifact,
+    callgraph: { records: inputs.callgraph.records ?? [] },
+    runtimeFacts: batch?.facts ? [{ provenanceHash: batch.provenanceHash ?? '', facts: batch.facts }] : [],
+    sinks: inputs.sinks,
+    ...(inputs.analyzer ? { analyzer: inputs.analyzer } : {}),
+  });
+}
+
+describe('the "Why reachable?" console in headless Chromium', () => {
+  let suite: Suite;
+  let app: Express;
+  let server: ReturnType<Express['listen']>;
+  let base: string;
+  let browser: Browser;
+  let jwt: string;
+  let digest: string;
+  let artifactDigest: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does)`,
+      );
+    }
+    const dist = consoleAssetsDir();
+    if (!dist || !existsSync(join(dist, 'index.html'))) {
+      throw new Error(
+        'the console is not built: run `pnpm --filter @stella-ops/console build` (pnpm test builds it)',
+      );
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+    suite = await createSuite('ui');
+    ({ app } = await suite.start());
+    const writer = await token({ scopes: ['reachgraph:write', 'reachgraph:read'] });
+    const put = await request(app).post('/v1/reachgraphs').set('Authorization', writer).send(demoGraph());
+    expect(put.status).toBe(201);
+    digest = put.body.digest;
+    artifactDigest = put.body.artifact.digest;
+    jwt = (await token({ scopes: ['reachgraph:read'] })).replace(/^Bearer /, '');
+    server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await suite?.close();
+  });
+
+  /** A fresh browser session (its own sessionStorage) whose page reports script errors and CSP violations. */
+  async function session(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await browser.newContext({
+      viewport: { width: 1360, height: 900 },
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      // Failed API calls (401, 404) are logged by the browser itself; they are expected in some tests.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+        errors.push(msg.text());
+    });
+    return { context, page, errors };
+  }
+
+  async function enterToken(page: Page, value = jwt): Promise<void> {
+    await page.getByLabel('Bearer token').fill(value);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.getByText('Token set for this session').waitFor();
+  }
+
+  async function searchCve(page: Page, cve: string): Promise<void> {
+    await page.getByLabel('Search by').selectOption('cve');
+    await page.getByLabel('Vulnerability id').fill(cve);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+  }
+
+  const graphUrl = (query = '') => `${base}/ui/graphs/${digest}${query}`;
+
+  it('finds the demo graph, searches its CVE and explains the path: verdict, sinks, chips, guard, file:line, runtime', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(`${base}/ui/`);
+    await enterToken(page, `Bearer ${jwt}`);
+    await page.getByRole('textbox', { name: 'Digest' }).fill(digest);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.waitForURL(graphUrl());
+    await searchCve(page, CVE.toLowerCase());
+    await page.waitForURL(graphUrl(`?cve=${CVE}`));
+
+    const verdict = page.locator('[data-verdict]');
+    await expect(verdict.getAttribute('data-verdict')).resolves.toBe('reachable');
+    await expect(verdict.locator('.verdict-label').textContent()).resolves.toBe('Reachable');
+    const sinks = page.getByRole('region', { name: 'Sinks' });
+    await expect(sinks.locator('.node-name').allTextContents()).resolves.toEqual(['template']);
+    await expect(sinks.locator('.node-pkg').allTextContents()).resolves.toEqual(['lodash@4.17.20']);
+
+    const paths = page.getByRole('list', { name: 'Paths' }).locator(':scope > li');
+    await expect(paths.count()).resolves.toBe(2);
+    const flag = paths.filter({ hasText: 'renderCustomTemplate' });
+    await expect(flag.locator('.chain-text').textContent()).resolves.toBe(FLAG_CHAIN);
+    await expect(flag.locator('.guards .guard').allTextContents()).resolves.toEqual([
+      'CUSTOM_REPORTS=enabled',
+    ]);
+    const hops = flag.getByRole('list', { name: /^Hops of path/ }).locator('li[data-hop]');
+    await expect(
+      hops.locator('[data-edge-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge-type'))),
+    ).resolves.toEqual([
+      'DirectCall',
+      'DirectCall',
+      'DirectCall',
+      'DirectCall',
+      'Reflection',
+      'FeatureFlag',
+      'DirectCall',
+    ]);
+    const flagHop = hops.filter({ has: page.locator('[data-edge-type="FeatureFlag"]') });
+    await expect(flagHop.locator('.guard').textContent()).resolves.toBe('CUSTOM_REPORTS=enabled');
+    await expect(flagHop.locator('.loc').textContent()).resolves.toBe('src/routes/reports.js:19');
+    await expect(flagHop.locator('.node-name').textContent()).resolves.toBe('renderCustomTemplate');
+    // The last three hops were seen by the runtime agent; the express start-up hops were not.
+    const observed = await hops.evaluateAll((els) =>
+      els.map((e) => e.querySelector('[data-runtime]') !== null),
+    );
+    expect(observed).toEqual([false, false, false, false, true, true, true]);
+    await expect(hops.last().locator('[data-runtime]').textContent()).resolves.toBe(
+      '● observed at runtime · 212 hits',
+    );
+    await expect(hops.last().locator('.tag-sink').textContent()).resolves.toBe('sink');
+
+    await page.screenshot({ path: join(ARTIFACTS, 'console-cve-paths.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('draws the slice as a layered graph; clicking a node shows it, re-centres it and puts it in the URL', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(`${base}/ui/`);
+    await enterToken(page);
+    await page.goto(graphUrl(`?cve=${CVE}`));
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.waitForURL(graphUrl(`?cve=${CVE}&view=graph`));
+
+    const canvas = page.getByRole('application', { name: /^Graph of the slice/ });
+    const nodes = canvas.locator('[data-node-id]');
+    await nodes.first().waitFor();
+    await expect(nodes.count()).resolves.toBe(11);
+    await expect(canvas.locator('[data-edge-type]').count()).resolves.toBe(11);
+    // Layered left to right: the entrypoint left of the handler, the handler left of the sink.
+    const x = async (id: string) =>
+      (await canvas.locator(`[data-node-id="${id}"]`).boundingBox())?.x ?? Number.NaN;
+    const entry = await x('app:src/server.js#main');
+    const handler = await x('app:src/routes/reports.js#renderCustomTemplate');
+    const sink = await x('lodash@4.17.20#template');
+    expect(entry).toBeLessThan(handler);
+    expect(handler).toBeLessThan(sink);
+
+    const target = canvas.locator('[data-node-id="app:src/routes/reports.js#renderCustomTemplate"]');
+    await target.click();
+    await page.waitForURL(/[?&]node=app%3Asrc%2Froutes%2Freports\.js%23renderCustomTemplate/);
+    const details = page.getByRole('complementary', { name: 'renderCustomTemplate' });
+    await expect(details.textContent()).resolves.toContain('src/routes/reports.js:42');
+    await expect(target.getAttribute('aria-pressed')).resolves.toBe('true');
+    const box = await canvas.boundingBox();
+    const nodeBox = await target.boundingBox();
+    if (!box || !nodeBox) throw new Error('no layout boxes');
+    expect(Math.abs(nodeBox.x + nodeBox.width / 2 - (box.x + box.width / 2))).toBeLessThan(3);
+    expect(Math.abs(nodeBox.y + nodeBox.height / 2 - (box.y + box.height / 2))).toBeLessThan(3);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-cve-graph.png'), fullPage: true });
+
+    // Zoom: the button scales the drawing; the keyboard works on the focused canvas too.
+    const width = nodeBox.width;
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    expect((await target.boundingBox())?.width).toBeGreaterThan(width * 1.2);
+    await canvas.focus();
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    expect((await target.boundingBox())?.width).toBeLessThan(width);
+
+    // Keyboard: Enter selects the focused node, → follows an edge to the next node.
+    await canvas.locator('[data-node-id="app:src/server.js#main"]').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('complementary', { name: 'main' }).waitFor();
+    await page.keyboard.press('ArrowRight');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-node-id'));
+    expect(focused).toBe('express@4.17.1#app.listen');
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('exports the slice as Mermaid (download and preview), DOT and the JSON the API answered', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(`${base}/ui/`);
+    await enterToken(page);
+    await page.goto(graphUrl(`?cve=${CVE}&view=export`));
+    await page.getByRole('radio', { name: 'Mermaid' }).check();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download Mermaid' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`slice-${digest.slice(7, 19)}-${CVE}.mmd`);
+    const mermaid = await readFile(await download.path(), 'utf8');
+    expect(mermaid.split('\n')[0]).toBe('flowchart LR');
+    const id = (label: string) => new RegExp(`^  (n\\d+)\\["${label}`, 'm').exec(mermaid)?.[1];
+    const [main, render, template] = [
+      id('main<br/>src/server.js:8'),
+      id('renderCustomTemplate<br/>src/routes/reports.js:42'),
+      id('template<br/>'),
+    ];
+    expect([main, render, template].every(Boolean)).toBe(true);
+    expect(mermaid).toContain(`|"FeatureFlag: CUSTOM_REPORTS=enabled"| ${render}`);
+    expect(mermaid).toContain(`${render} ==>|"DirectCall"| ${template}`);
+    expect(mermaid).toContain(`class ${main} entrypoint`);
+    expect(mermaid).toContain(`class ${template} sink`);
+    expect(mermaid.match(/-->|==>/g)).toHaveLength(11);
+    await expect(page.getByRole('textbox', { name: 'Mermaid export' }).inputValue()).resolves.toBe(mermaid);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await download.saveAs(join(ARTIFACTS, 'console-export.mmd'));
+
+    await page.getByRole('radio', { name: 'DOT' }).check();
+    await page.waitForURL(/format=dot/);
+    const dot = await page.getByRole('textbox', { name: 'DOT export' }).inputValue();
+    expect(dot.startsWith('digraph slice {\n')).toBe(true);
+    expect(dot).toContain(
+      '"app:src/routes/reports.js#getReport" -> "app:src/routes/reports.js#renderCustomTemplate" [label="FeatureFlag: CUSTOM_REPORTS=enabled", style=dashed',
+    );
+
+    await page.getByRole('radio', { name: 'JSON' }).check();
+    const api = await request(app)
+      .get(`/v1/reachgraphs/${digest}/slice?cve=${CVE}`)
+      .set('Authorization', `Bearer ${jwt}`);
+    expect(JSON.parse(await page.getByRole('textbox', { name: 'JSON export' }).inputValue())).toEqual(
+      api.body,
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('asks for the token once per session: a permalink reloads the same view; without a token it shows the 401', async () => {
+    const permalink = graphUrl(
+      `?cve=${CVE}&view=graph&node=${encodeURIComponent('lodash@4.17.20#template')}`,
+    );
+    const first = await session();
+    await first.page.goto(permalink);
+    const alert = first.page.getByRole('alert');
+    await expect(alert.locator('.problem-code code').textContent()).resolves.toBe('UNAUTHORIZED');
+    await expect(alert.textContent()).resolves.toContain('HTTP 401');
+    await alert.getByRole('button', { name: 'Enter a token' }).click();
+    await expect(first.page.evaluate(() => document.activeElement?.id)).resolves.toBe('token-input');
+    await enterToken(first.page);
+    await first.page.getByRole('complementary', { name: 'template' }).waitFor();
+
+    // Reload and follow the permalink in the same session: no token asked again, same view.
+    await first.page.reload();
+    await first.page.getByRole('complementary', { name: 'template' }).waitFor();
+    await expect(first.page.getByLabel('Bearer token').count()).resolves.toBe(0);
+    await expect(first.page.getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).resolves.toBe(
+      'true',
+    );
+    await first.page.goBack().catch(() => undefined);
+    expect(first.errors).toEqual([]);
+    await first.context.close();
+
+    // Another session starts without the token.
+    const second = await session();
+    await second.page.goto(permalink);
+    await second.page.getByLabel('Bearer token').waitFor();
+    await second.context.close();
+  });
+
+  it('shows problem+json detail and code for bad input, and empty states for what the graph lacks', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(`${base}/ui/`);
+    await enterToken(page);
+    await page.goto(graphUrl());
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      'Search this graph by CVE',
+    );
+
+    await searchCve(page, 'not a cve');
+    const alert = page.getByRole('alert');
+    await expect(alert.locator('.problem-code code').textContent()).resolves.toBe('CVE_INVALID');
+    await expect(alert.locator('.problem-detail').textContent()).resolves.toContain('?cve is invalid');
+
+    await searchCve(page, 'CVE-2099-0001');
+    await expect(page.locator('[data-verdict]').getAttribute('data-verdict')).resolves.toBe('unknown');
+    await expect(page.getByRole('tabpanel').textContent()).resolves.toContain(
+      'No path from an entrypoint reaches',
+    );
+
+    await page.goto(`${base}/ui/graphs/blake3:${'0'.repeat(64)}?cve=${CVE}`);
+    await expect(page.getByRole('alert').locator('.problem-code code').textContent()).resolves.toBe(
+      'GRAPH_NOT_FOUND',
+    );
+    await page.goto(`${base}/ui/graphs/blake3:nothex?cve=${CVE}`);
+    await expect(page.getByRole('alert').locator('.problem-code code').textContent()).resolves.toBe(
+      'DIGEST_INVALID',
+    );
+
+    await page.goto(`${base}/ui/no/such/view`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('No such view');
+    await page.screenshot({ path: join(ARTIFACTS, 'console-not-found.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('finds graphs by artifact, and searches by package wildcard, entrypoint and changed file', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(`${base}/ui/`);
+    await enterToken(page);
+    await page.getByRole('textbox', { name: 'Digest' }).fill(artifactDigest);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.waitForURL(`${base}/ui/artifacts/${artifactDigest}`);
+    await page.getByRole('link', { name: digest }).click();
+    await page.waitForURL(graphUrl());
+
+    await page.getByLabel('Search by').selectOption('package');
+    await page.getByLabel('Package URL').fill('pkg:npm/lodash@*');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(graphUrl(`?q=${encodeURIComponent('pkg:npm/lodash@*')}`));
+    const table = page.getByRole('table', { name: /Nodes of this slice/ });
+    await table.getByRole('link', { name: 'template', exact: true }).waitFor();
+    await expect(table.getByRole('link', { name: 'minimist', exact: true }).count()).resolves.toBe(0);
+
+    await page.getByLabel('Search by').selectOption('entrypoint');
+    await page.getByLabel('Entrypoint node id').fill('app:src/cli.js#main');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(graphUrl(`?entrypoint=${encodeURIComponent('app:src/cli.js#main')}`));
+    await table.getByRole('link', { name: 'setKey', exact: true }).waitFor();
+    await expect(table.getByRole('link', { name: 'template', exact: true }).count()).resolves.toBe(0);
+
+    await page.getByLabel('Search by').selectOption('file');
+    await page.getByLabel('File path or glob').fill('src/routes/*.js');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/[?&]file=src%2Froutes%2F\*\.js/);
+    const filePaths = page.getByRole('list', { name: 'Paths' }).locator(':scope > li');
+    await filePaths.first().waitFor();
+    // Paths from an entrypoint to each function of the changed files, e.g. renderCustomTemplate.
+    const chains = await filePaths.locator('.chain-text').allTextContents();
+    expect(chains).toContain(
+      'main → app.listen → app.handle → Router.handle → Layer.handle_request → getReport → renderCustomTemplate',
+    );
+
+    await page.getByLabel('Search by').selectOption('cve');
+    await page.getByLabel('Vulnerability id').fill(CVE);
+    await page.getByLabel('Runtime evidence').selectOption('only');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(graphUrl(`?cve=${CVE}&observed=only`));
+    await page.locator('[data-verdict]').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
