@@ -1,0 +1,221 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSignalsClient, isStellaApiError, type SignalsClient } from '@stella-ops/client';
+import {
+  type CallgraphManifest,
+  type RuntimeFact,
+  type RuntimeFactProvenance,
+  sha256Canonical,
+} from '@stella-ops/core';
+import pg from 'pg';
+import { servicesBuilt } from './support/processes.js';
+import { type Stack, startStack } from './support/stack.js';
+
+const example = (name: string) =>
+  readFileSync(new URL(`../../examples/orders-api/${name}`, import.meta.url), 'utf8');
+const FACTS = example('runtime-facts.ndjson')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as RuntimeFact);
+const OSV = JSON.parse(example('osv.json')) as unknown;
+const SINKS = JSON.parse(example('sinks.json')) as unknown;
+const ARTIFACT = {
+  name: 'acme/orders-api',
+  digest: 'sha256:3b8e1f2f1a6f0b8c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9c4e5c6a0f3b',
+};
+
+interface Hop {
+  from: string;
+  to: string;
+  why: { type: string; guard?: string };
+  observed?: boolean;
+}
+interface Slice {
+  verdict: string;
+  nodes: { id: string; symbol?: string; observed?: { hitCount: number; batches: string[] } }[];
+  paths: { entrypoint: string; target: string; hops: Hop[]; guards?: string[] }[];
+}
+
+/** Every file under `dir` whose path contains `part`. */
+function filesContaining(dir: string, part: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesContaining(path, part);
+    return path.includes(part) ? [path] : [];
+  });
+}
+
+(servicesBuilt() ? describe : describe.skip)('Signals feeds ReachGraph (both services as processes)', () => {
+  let stack: Stack;
+  let signals: SignalsClient;
+  let manifest: CallgraphManifest;
+  let batch: RuntimeFactProvenance;
+  let digest: string;
+  let db: pg.Client;
+
+  const rg = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(stack.reachgraphUrl + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${stack.reachgraphToken()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const buildRequest = (over: Record<string, unknown> = {}) => ({
+    callgraphId: manifest.graphId,
+    runtimeFactBatchIds: [batch.batchId],
+    vulnerabilities: OSV,
+    artifact: ARTIFACT,
+    ...over,
+  });
+  const graphsStored = async () => (await rg('GET', `/v1/reachgraphs/by-artifact/${ARTIFACT.digest}`)).body;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    signals = createSignalsClient({ baseUrl: stack.signalsUrl, retries: 0 });
+    db = new pg.Client({ connectionString: stack.reachgraphDb.url });
+    await db.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await stack?.stop();
+  });
+
+  it('pushes the call graph and the runtime facts to Signals', async () => {
+    const scanner = createSignalsClient({
+      baseUrl: stack.signalsUrl,
+      token: stack.signalsToken('scanner-worker'),
+    });
+    manifest = await scanner.pushCallgraph(example('callgraph.ndjson'));
+    expect(manifest.digest).toMatch(/^sha256:/);
+    const agent = createSignalsClient({
+      baseUrl: stack.signalsUrl,
+      token: stack.signalsToken('runtime-agent'),
+    });
+    const pushed = await agent.pushRuntimeFacts(FACTS, { callgraphId: manifest.graphId, source: 'node-a1' });
+    batch = pushed.provenance;
+    // call facts are kept apart from the invocations of the same symbols: nothing merged
+    expect(pushed.merged).toBe(0);
+    expect(batch.factCount).toBe(FACTS.length);
+  });
+
+  it('builds the graph from Signals: 201, then 200 with the same digest; provenance names every input', async () => {
+    const created = await rg('POST', '/v1/reachgraphs/build', buildRequest());
+    expect(created.status).toBe(201);
+    digest = created.body['digest'] as string;
+    expect(created.body['inputs']).toEqual([
+      { kind: 'callgraph', digest: manifest.digest, id: manifest.graphId },
+      { kind: 'osv', digest: sha256Canonical(OSV) },
+      { kind: 'runtime-facts', digest: batch.provenanceHash, id: batch.batchId },
+    ]);
+    expect(created.body['unmatchedSinks']).toEqual([]);
+    const again = await rg('POST', '/v1/reachgraphs/build', buildRequest());
+    expect([again.status, again.body['digest'], again.body['created']]).toEqual([200, digest, false]);
+    // inline sinks place the same sinks; only the provenance (sinks vs osv) differs
+    const inline = await rg(
+      'POST',
+      '/v1/reachgraphs/build',
+      buildRequest({ vulnerabilities: undefined, sinks: SINKS }),
+    );
+    expect(inline.status).toBe(201);
+    expect(inline.body['digest']).not.toBe(digest);
+  });
+
+  it('answers the CVE slice with explained paths and runtime badges on every hop', async () => {
+    const { status, body } = await rg('GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-23337`);
+    expect(status).toBe(200);
+    const slice = body as unknown as Slice;
+    expect(slice.verdict).toBe('reachable');
+    expect(slice.paths.map((p) => p.guards)).toEqual([
+      ['CUSTOM_REPORTS=enabled'],
+      ['PDF_EXPORT=enabled', 'os=linux'],
+    ]);
+    const template = slice.nodes.find((n) => n.symbol === 'template');
+    expect(template?.observed).toEqual({ hitCount: 212, batches: [batch.provenanceHash] });
+    const viaReports = slice.paths[0] as Slice['paths'][number];
+    expect(viaReports.hops.every((h) => typeof h.observed === 'boolean')).toBe(true);
+    const hop = (to: string) => viaReports.hops.find((h) => h.to.endsWith(to));
+    expect(hop('#template')?.observed).toBe(true);
+    expect(hop('#renderCustomTemplate')?.observed).toBe(true);
+    // the CLI path to minimist was never seen running
+    const minimist = (await rg('GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-44906`))
+      .body as unknown as Slice;
+    expect(minimist.verdict).toBe('reachable');
+    expect(minimist.paths.flatMap((p) => p.hops).some((h) => h.observed)).toBe(false);
+    const unobserved = await rg('GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-44906&observed=exclude`);
+    expect((unobserved.body as unknown as Slice).verdict).toBe('reachable');
+    const onlySeen = (await rg('GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-23337&observed=only`))
+      .body as unknown as Slice;
+    expect(onlySeen.nodes.every((n) => n.observed !== undefined)).toBe(true);
+    expect(onlySeen.paths.flatMap((p) => p.hops).every((h) => h.observed !== undefined)).toBe(true);
+  });
+
+  it('replays by digest alone: every input fetched from Signals and the input store, match', async () => {
+    const res = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: digest });
+    expect(res.status).toBe(200);
+    expect([res.body['match'], res.body['computedDigest']]).toEqual([true, digest]);
+  });
+
+  it('refuses unknown and invalid inputs with their codes, storing nothing', async () => {
+    const before = await graphsStored();
+    const unknown = await rg(
+      'POST',
+      '/v1/reachgraphs/build',
+      buildRequest({ callgraphId: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }),
+    );
+    expect([unknown.status, unknown.body['code']]).toEqual([422, 'INPUT_NOT_FOUND']);
+    const noBatch = await rg(
+      'POST',
+      '/v1/reachgraphs/build',
+      buildRequest({ runtimeFactBatchIds: ['01JZZZZZZZZZZZZZZZZZZZZZZZ'] }),
+    );
+    expect([noBatch.status, noBatch.body['code']]).toEqual([422, 'INPUT_NOT_FOUND']);
+    const both = await rg('POST', '/v1/reachgraphs/build', buildRequest({ sinks: SINKS }));
+    expect([both.status, both.body['code']]).toEqual([422, 'SCHEMA_INVALID']);
+    expect(await graphsStored()).toEqual(before);
+  });
+
+  it('detects one flipped byte in a stored blob: Signals GET, build and replay all fail with clear codes', async () => {
+    const dataDir = stack.s3.dataDir as string;
+    const [blob] = filesContaining(join(dataDir, stack.bucket), `${batch.batchId}.ndjson.zst`).filter(
+      (p) => !p.endsWith('.json'),
+    );
+    expect(blob).toBeDefined();
+    const bytes = readFileSync(blob as string);
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x01;
+    writeFileSync(blob as string, bytes);
+
+    const policy = createSignalsClient({
+      baseUrl: stack.signalsUrl,
+      token: stack.signalsToken('policy-engine'),
+      retries: 0,
+    });
+    const get = await policy.getFactBatch(batch.batchId).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isStellaApiError(get) && [get.status, get.code]).toEqual([502, 'BLOB_INTEGRITY_FAILED']);
+
+    const before = await graphsStored();
+    const rebuilt = await rg('POST', '/v1/reachgraphs/build', buildRequest());
+    expect([rebuilt.status, rebuilt.body['code']]).toEqual([502, 'INPUT_DIGEST_MISMATCH']);
+    const fresh = await rg(
+      'POST',
+      '/v1/reachgraphs/build',
+      buildRequest({ scope: { selectors: ['tampered'] } }),
+    );
+    expect([fresh.status, fresh.body['code']]).toEqual([502, 'INPUT_DIGEST_MISMATCH']);
+    expect(await graphsStored()).toEqual(before);
+
+    const replay = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: digest });
+    expect([replay.status, replay.body['code']]).toEqual([502, 'INPUT_DIGEST_MISMATCH']);
+    const { rows } = await db.query(
+      'select expected_digest, match, error_code from reachgraph.replay_log order by id desc limit 1',
+    );
+    expect(rows[0]).toEqual({ expected_digest: digest, match: null, error_code: 'INPUT_DIGEST_MISMATCH' });
+  });
+});
