@@ -5,6 +5,7 @@ export type { DigestAlgorithm, ParsedDigest } from './parse-digest.js';
 export { isDigest, parseDigest } from './parse-digest.js';
 export { REACHGRAPH_PAYLOAD_TYPE, reachGraphDigest, reachGraphPayload } from './reachgraph-digest.js';
 export { normalizeReachGraph } from './reachgraph-normalize.js';
+export { isNormalizedReachGraph, normalizedReachGraphView } from './reachgraph-normalized.js';
 export type {
   EdgeExplanation,
   EdgeType,

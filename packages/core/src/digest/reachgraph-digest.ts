@@ -1,6 +1,6 @@
 import { canonicalizeToBytes } from '../json/canonicalize.js';
 import { blake3Canonical } from './canonical-digest.js';
-import { normalizeReachGraph } from './reachgraph-normalize.js';
+import { normalizedReachGraphView } from './reachgraph-normalized.js';
 import type { ReachGraph } from './reachgraph-types.js';
 
 /** The DSSE payload type of a reachgraph.min@v1 document. */
@@ -9,12 +9,12 @@ export const REACHGRAPH_PAYLOAD_TYPE = 'application/vnd.stella.reachgraph.min+js
 /**
  * The digest of a reachgraph (DESIGN §4): `blake3:` + hex BLAKE3-256 of the RFC 8785 canonical
  * JSON of {@link normalizeReachGraph}`(doc)`, i.e. `blake3(canonicalize(normalizeReachGraph(doc)))`
- * (streamed). Independent of `signatures`, of the order of nodes, edges, inputs and set-like lists,
- * and of `null` members.
+ * (streamed; a document that is normalised already is hashed as it is, without a copy). Independent
+ * of `signatures`, of the order of nodes, edges, inputs and set-like lists, and of `null` members.
  * @throws CoreError `CANONICAL_JSON_INVALID` when the document is not JSON data.
  */
 export function reachGraphDigest(doc: ReachGraph): Promise<string> {
-  return blake3Canonical(normalizeReachGraph(doc));
+  return blake3Canonical(normalizedReachGraphView(doc));
 }
 
 /**
@@ -23,5 +23,5 @@ export function reachGraphDigest(doc: ReachGraph): Promise<string> {
  * @throws CoreError `CANONICAL_JSON_INVALID` when the document is not JSON data.
  */
 export function reachGraphPayload(doc: ReachGraph): Uint8Array {
-  return canonicalizeToBytes(normalizeReachGraph(doc));
+  return canonicalizeToBytes(normalizedReachGraphView(doc));
 }
