@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { parseRoute, type Route, routeHref, type Search, sliceQueryString } from './route.js';
+
+const digest = `blake3:${'ab'.repeat(32)}`;
+
+function reparse(route: Route): Route {
+  const url = new URL(routeHref(route), 'http://console.test');
+  return parseRoute(url.pathname, url.search);
+}
+
+describe('console routes (URL state)', () => {
+  it('parses the start page, an artifact and a graph with its search, view, node and format', () => {
+    expect(parseRoute('/ui/', '')).toEqual({ page: 'home' });
+    expect(parseRoute('/ui', '')).toEqual({ page: 'home' });
+    expect(parseRoute('/ui/artifacts/sha256:00ff', '')).toEqual({
+      page: 'artifact',
+      artifact: 'sha256:00ff',
+    });
+    expect(
+      parseRoute(
+        `/ui/graphs/${digest}`,
+        '?cve=CVE-2021-23337&observed=only&view=graph&node=a%23b&format=dot',
+      ),
+    ).toEqual({
+      page: 'graph',
+      digest,
+      search: { type: 'cve', value: 'CVE-2021-23337', observed: 'only' },
+      view: 'graph',
+      node: 'a#b',
+      format: 'dot',
+    });
+  });
+
+  it('reads ?q as a package search and keeps the page cursor', () => {
+    const route = parseRoute(`/ui/graphs/${digest}`, '?q=pkg%3Anpm%2Flodash%40*&cursor=abc');
+    expect(route).toMatchObject({ search: { type: 'package', value: 'pkg:npm/lodash@*', cursor: 'abc' } });
+  });
+
+  it('falls back to defaults for unknown views, formats and observed filters', () => {
+    expect(
+      parseRoute(`/ui/graphs/${digest}`, '?file=src%2F*.js&view=nope&format=svg&observed=maybe'),
+    ).toEqual({
+      page: 'graph',
+      digest,
+      search: { type: 'file', value: 'src/*.js' },
+      view: 'paths',
+      format: 'mermaid',
+    });
+  });
+
+  it('gives not-found for paths outside the console, unknown sections and broken escapes', () => {
+    for (const path of [
+      '/v1/reachgraphs',
+      '/ui/graphs',
+      '/ui/graphs/a/b',
+      '/ui/settings/x',
+      '/ui/graphs/%E0%A4%A',
+    ]) {
+      expect(parseRoute(path, '')).toEqual({ page: 'not-found', path });
+    }
+  });
+
+  it('leaves defaults out of links, so one view has one permalink', () => {
+    expect(routeHref({ page: 'graph', digest, view: 'paths', format: 'mermaid' })).toBe(
+      `/ui/graphs/${digest}`,
+    );
+    expect(
+      routeHref({
+        page: 'graph',
+        digest,
+        view: 'export',
+        format: 'json',
+        search: { type: 'entrypoint', value: 'app:src/server.js#main' },
+      }),
+    ).toBe(`/ui/graphs/${digest}?entrypoint=app%3Asrc%2Fserver.js%23main&view=export&format=json`);
+  });
+
+  it('builds the slice API query of a search with the API parameter names', () => {
+    const search: Search = { type: 'package', value: 'pkg:npm/lodash@*', observed: 'exclude', cursor: 'c1' };
+    expect(sliceQueryString(search)).toBe('q=pkg%3Anpm%2Flodash%40*&observed=exclude&cursor=c1');
+  });
+
+  it('reads back every route it writes (property)', () => {
+    const text = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
+    // A path segment of `.` or `..` is a dot-segment to every URL parser; digests never are.
+    const segment = text.filter((s) => s !== '.' && s !== '..');
+    const search = fc.record(
+      {
+        type: fc.constantFrom('cve' as const, 'package' as const, 'entrypoint' as const, 'file' as const),
+        value: text,
+        observed: fc.constantFrom('only' as const, 'exclude' as const),
+        cursor: fc.string({ minLength: 1, maxLength: 20 }),
+      },
+      { requiredKeys: ['type', 'value'] },
+    );
+    const graph = fc.record(
+      {
+        page: fc.constant('graph' as const),
+        digest: segment,
+        view: fc.constantFrom('paths' as const, 'graph' as const, 'export' as const),
+        format: fc.constantFrom('json' as const, 'dot' as const, 'mermaid' as const),
+        search,
+        node: text,
+      },
+      { requiredKeys: ['page', 'digest', 'view', 'format'] },
+    );
+    const artifact = fc.record({ page: fc.constant('artifact' as const), artifact: segment });
+    fc.assert(
+      fc.property(fc.oneof(graph, artifact, fc.constant({ page: 'home' as const })), (route) => {
+        expect(reparse(route as Route)).toEqual(route);
+      }),
+    );
+  });
+});
