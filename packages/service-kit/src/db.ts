@@ -26,7 +26,21 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
-  return pool;
+  // pg-pool's end() resolves as soon as it has *asked* its clients to end, before their sockets
+  // close; a graceful shutdown must not exit with connections half-closed. 'remove' is emitted once
+  // a client's connection has ended, so end() here waits for the last one.
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => open.add(client));
+  pool.on('remove', (client) => open.delete(client));
+  const end = pool.end.bind(pool) as () => Promise<void>;
+  const endAndWait = async (): Promise<void> => {
+    await end();
+    await new Promise<void>((resolve) => {
+      const check = () => (open.size === 0 ? resolve() : pool.once('remove', check));
+      check();
+    });
+  };
+  return Object.assign(pool, { end: endAndWait });
 }
 
 /** A typed Kysely instance over a pool. */
