@@ -262,3 +262,13 @@ describe('call graph headers', () => {
     expect(err.code).toBe('HEADER_CONFLICT');
   });
 });
+
+describe('streamed call graph header conflicts', () => {
+  it('reports HEADER_CONFLICT (not a network error) when a streamed header disagrees', async () => {
+    server.script(json({ graphId: 'g' }, 201));
+    const signals = createSignalsClient({ baseUrl: server.url });
+    const header = JSON.stringify({ type: 'header', language: 'go', componentPurl: 'pkg:npm/a@1' });
+    const err = await failure(signals.pushCallgraph(Readable.from([`${header}\n`]), { language: 'java' }));
+    expect(err.code).toBe('HEADER_CONFLICT');
+  });
+});

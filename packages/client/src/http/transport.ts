@@ -1,4 +1,4 @@
-import { clientError, StellaApiError } from '../error.js';
+import { clientError, isStellaApiError, StellaApiError } from '../error.js';
 import type { ResolvedOptions } from '../options.js';
 import { isReplayable, type RequestBody, toFetchBody } from './body.js';
 import { HttpResponse } from './http-response.js';
@@ -80,6 +80,13 @@ export class Transport {
       } catch (err) {
         timer.stop();
         release();
+        // A failure of the client's own making inside a streamed body (e.g. HEADER_CONFLICT) keeps its code.
+        const own = isStellaApiError(err)
+          ? err
+          : err instanceof Error && isStellaApiError(err.cause)
+            ? err.cause
+            : undefined;
+        if (own) throw own;
         const failure = classify(err);
         if (failure.code !== 'ABORTED' && req.idempotent && replayable && attempt < this.opts.retries) {
           await this.wait(

@@ -54,31 +54,39 @@ function withHeaderText(text: string, hints: HeaderHints): string {
   return header ? `${JSON.stringify(header)}\n${text}` : text;
 }
 
-async function* withHeaderStream(
+/**
+ * Reads a stream up to its first line (at most 1 MiB) before anything is sent, so a header that
+ * disagrees fails the call without a request; then yields the header to add (if any) and the rest.
+ */
+async function withHeaderStream(
   source: AsyncIterable<Uint8Array | string>,
   hints: HeaderHints,
-): AsyncGenerator<Uint8Array> {
+): Promise<AsyncIterable<Uint8Array>> {
+  const iterator = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
-  let decided = false;
-  for await (const piece of source) {
-    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece);
-    if (decided) {
-      yield chunk;
-      continue;
+  let size = 0;
+  let ended = false;
+  for (;;) {
+    const step = await iterator.next();
+    if (step.done) {
+      ended = true;
+      break;
     }
+    const chunk = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : Buffer.from(step.value);
     head.push(chunk);
-    const buffered = Buffer.concat(head);
-    const nl = buffered.indexOf(0x0a);
-    if (nl < 0 && buffered.length < 1024 * 1024) continue;
-    decided = true;
-    yield Buffer.from(withHeaderPrefix(buffered, nl, hints));
-    yield buffered;
+    size += chunk.length;
+    if (chunk.includes(0x0a) || size >= 1024 * 1024) break;
   }
-  if (!decided && head.length > 0) {
-    const buffered = Buffer.concat(head);
-    yield Buffer.from(withHeaderPrefix(buffered, buffered.length, hints));
-    yield buffered;
-  }
+  const buffered = Buffer.concat(head);
+  const prefix = withHeaderPrefix(buffered, buffered.indexOf(0x0a), hints);
+  return (async function* () {
+    if (prefix !== '') yield Buffer.from(prefix, 'utf8');
+    if (buffered.length > 0) yield buffered;
+    if (ended) return;
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+      yield typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value;
+    }
+  })();
 }
 
 function withHeaderPrefix(buffered: Buffer, nl: number, hints: HeaderHints): string {
@@ -90,9 +98,9 @@ function withHeaderPrefix(buffered: Buffer, nl: number, hints: HeaderHints): str
 
 /**
  * The upload as NDJSON, with a header record written from the hints when it has none (and the
- * hints checked against the header when it has one). Streams stay streams.
+ * hints checked against the header when it has one, before anything is sent). Streams stay streams.
  */
-export function callgraphUpload(body: CallgraphBody, hints: HeaderHints): RequestBody {
+export async function callgraphUpload(body: CallgraphBody, hints: HeaderHints): Promise<RequestBody> {
   if (Array.isArray(body)) {
     const records = body as CallgraphRecord[];
     const text = records.map((r) => JSON.stringify(r)).join('\n');

@@ -135,7 +135,7 @@ export function createSignalsClient(options: ClientOptions): SignalsClient {
           'content-type': NDJSON,
           ...(opts.contentEncoding ? { 'content-encoding': opts.contentEncoding } : {}),
         },
-        body: callgraphUpload(body, hints),
+        body: await callgraphUpload(body, hints),
         idempotent: false,
         ...signal(opts),
       });
