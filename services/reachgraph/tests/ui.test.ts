@@ -100,6 +100,26 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await page.getByText('Token set for this session').waitFor();
   }
 
+  /** Interactive elements of the accessibility tree (as Chromium computes it) that have no name. */
+  async function unnamedControls(page: Page): Promise<string[]> {
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    await cdp.detach();
+    const roles = new Set([
+      'button',
+      'link',
+      'textbox',
+      'combobox',
+      'radio',
+      'tab',
+      'checkbox',
+      'application',
+    ]);
+    return nodes
+      .filter((n) => !n.ignored && roles.has(String(n.role?.value)) && !String(n.name?.value ?? '').trim())
+      .map((n) => `${String(n.role?.value)} #${n.backendDOMNodeId ?? '?'}`);
+  }
+
   async function searchCve(page: Page, cve: string): Promise<void> {
     await page.getByLabel('Search by').selectOption('cve');
     await page.getByLabel('Vulnerability id').fill(cve);
@@ -159,6 +179,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await expect(hops.last().locator('.tag-sink').textContent()).resolves.toBe('sink');
 
     await page.screenshot({ path: join(ARTIFACTS, 'console-cve-paths.png'), fullPage: true });
+    await expect(unnamedControls(page)).resolves.toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -168,7 +189,9 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await page.goto(`${base}/ui/`);
     await enterToken(page);
     await page.goto(graphUrl(`?cve=${CVE}`));
-    await page.getByRole('tab', { name: 'Graph' }).click();
+    // Tabs move with the arrow keys (and each tab is a permalink).
+    await page.getByRole('tab', { name: 'Paths' }).focus();
+    await page.keyboard.press('ArrowRight');
     await page.waitForURL(graphUrl(`?cve=${CVE}&view=graph`));
 
     const canvas = page.getByRole('application', { name: /^Graph of the slice/ });
@@ -197,6 +220,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     expect(Math.abs(nodeBox.x + nodeBox.width / 2 - (box.x + box.width / 2))).toBeLessThan(3);
     expect(Math.abs(nodeBox.y + nodeBox.height / 2 - (box.y + box.height / 2))).toBeLessThan(3);
     await page.screenshot({ path: join(ARTIFACTS, 'console-cve-graph.png'), fullPage: true });
+    await expect(unnamedControls(page)).resolves.toEqual([]);
 
     // Zoom: the button scales the drawing; the keyboard works on the focused canvas too.
     const width = nodeBox.width;
@@ -212,8 +236,9 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('complementary', { name: 'main' }).waitFor();
     await page.keyboard.press('ArrowRight');
-    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-node-id'));
-    expect(focused).toBe('express@4.17.1#app.listen');
+    await expect(page.locator(':focus').getAttribute('data-node-id')).resolves.toBe(
+      'express@4.17.1#app.listen',
+    );
 
     expect(errors).toEqual([]);
     await context.close();
@@ -277,7 +302,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await expect(alert.locator('.problem-code code').textContent()).resolves.toBe('UNAUTHORIZED');
     await expect(alert.textContent()).resolves.toContain('HTTP 401');
     await alert.getByRole('button', { name: 'Enter a token' }).click();
-    await expect(first.page.evaluate(() => document.activeElement?.id)).resolves.toBe('token-input');
+    await expect(first.page.locator(':focus').getAttribute('id')).resolves.toBe('token-input');
     await enterToken(first.page);
     await first.page.getByRole('complementary', { name: 'template' }).waitFor();
 
@@ -288,7 +313,6 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await expect(first.page.getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).resolves.toBe(
       'true',
     );
-    await first.page.goBack().catch(() => undefined);
     expect(first.errors).toEqual([]);
     await first.context.close();
 
@@ -307,6 +331,22 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await expect(page.getByRole('status').first().textContent()).resolves.toContain(
       'Search this graph by CVE',
     );
+
+    // While the service answers, a loading status shows (the real answer is held back, not faked).
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/v1/reachgraphs/*/slice?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await searchCve(page, CVE);
+    await page.getByRole('status').filter({ hasText: 'Loading the slice…' }).waitFor();
+    release();
+    await page.locator('[data-verdict="reachable"]').waitFor();
+    await expect(page.getByText('Loading the slice…').count()).resolves.toBe(0);
+    await page.unroute('**/v1/reachgraphs/*/slice?*');
 
     await searchCve(page, 'not a cve');
     const alert = page.getByRole('alert');
