@@ -207,6 +207,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     const sink = await x('lodash@4.17.20#template');
     expect(entry).toBeLessThan(handler);
     expect(handler).toBeLessThan(sink);
+    await canvas.screenshot({ path: join(ARTIFACTS, 'console-cve-graph-fit.png') });
 
     const target = canvas.locator('[data-node-id="app:src/routes/reports.js#renderCustomTemplate"]');
     await target.click();

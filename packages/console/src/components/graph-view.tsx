@@ -198,8 +198,9 @@ export function GraphView({ slice, selected, onSelect, centreTick = 0 }: Props) 
               viewBox="0 0 10 10"
               refX="10"
               refY="5"
-              markerWidth="7"
-              markerHeight="7"
+              markerWidth="9"
+              markerHeight="9"
+              markerUnits="userSpaceOnUse"
               orient="auto"
             >
               <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
