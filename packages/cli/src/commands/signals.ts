@@ -69,8 +69,20 @@ async function pushFacts(ctx: CommandContext, file: string, opts: FactsPushOptio
     merged: number;
     bytes: number;
   }[] = [];
+  let sent = 0;
   for await (const batch of splitNdjsonBatches(stream, max)) {
-    const pushed = await client.pushRuntimeFacts(batch, { callgraphId: opts.callgraph, source: opts.source });
+    let pushed: Awaited<ReturnType<typeof client.pushRuntimeFacts>>;
+    try {
+      pushed = await client.pushRuntimeFacts(batch, { callgraphId: opts.callgraph, source: opts.source });
+    } catch (err) {
+      if (batches.length > 0) {
+        ctx.io.stderr.write(
+          `stella: ${batches.length} batch(es) were stored before the failure, covering the first ${sent} bytes of non-blank lines: ${batches.map((b) => b.batchId).join(' ')}\n`,
+        );
+      }
+      throw err;
+    }
+    sent += batch.length;
     progress.add(batch.length);
     batches.push({
       batchId: pushed.provenance.batchId,

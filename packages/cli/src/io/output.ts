@@ -1,8 +1,17 @@
-import { styleText } from 'node:util';
 import type { CliIo } from './cli-io.js';
 
 /** The styles human output uses. */
 export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'magenta';
+
+const ANSI: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+};
 
 /** Writes results: JSON for machines (`--json`), text for people (coloured only on a TTY). */
 export class Output {
@@ -22,7 +31,9 @@ export class Output {
 
   /** `text` in `style` when colour is on. */
   style(style: Style, text: string): string {
-    return this.colour ? styleText(style, text) : text;
+    if (!this.colour) return text;
+    const [on, off] = ANSI[style];
+    return `\u001b[${on}m${text}\u001b[${off}m`;
   }
 
   /** Writes the result: `machine` as one JSON document with `--json`, else the `human` text. */
