@@ -9,6 +9,8 @@ export interface ServiceProcess {
   readonly url: string;
   /** SIGTERM, then waits for a clean exit (SIGKILL after `graceMs`). Resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
+  /** Sends SIGTERM without waiting (for a stack that is exiting abnormally). */
+  terminate(): void;
 }
 
 export interface ServiceCommand {
@@ -25,9 +27,12 @@ function openLog(file: string): WriteStream {
 }
 
 function run(cmd: ServiceCommand, log: WriteStream): ChildProcess {
+  // A process group of its own: Ctrl-C at the terminal reaches only the stack, which then stops the
+  // services in order (ReachGraph, Signals, PostgreSQL) instead of all at once.
   const child = spawn(process.execPath, [cmd.bin, ...cmd.args], {
     env: cmd.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
@@ -93,7 +98,7 @@ export async function startService(
       (res) => res.ok,
       () => false,
     );
-    if (ready) return { name: cmd.name, url, stop };
+    if (ready) return { name: cmd.name, url, stop, terminate: () => exited || child.kill('SIGTERM') };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(

@@ -119,25 +119,25 @@ export async function startStack(
 
   const pgDir = await postgresDataDir(dataDir);
   progress(`starting PostgreSQL (embedded) on 127.0.0.1:${settings.postgresPort}, data in ${pgDir}`);
-  const pgLog = join(logs, 'postgres.log');
-  const pgLines: string[] = [];
   const postgres: RunningPostgres = await startEmbeddedPostgres({
     dataDir: pgDir,
     port: settings.postgresPort,
     password: pgPassword,
-    onLog: (line) => pgLines.push(line),
   });
-  const flushPgLog = () => writeFile(pgLog, `${pgLines.splice(0).join('\n')}\n`, { flag: 'a' });
-  await flushPgLog();
 
   const services: ServiceProcess[] = [];
+  // The services run in process groups of their own: never leave them behind if the stack dies.
+  const terminateAll = () => {
+    for (const service of services) service.terminate();
+  };
+  process.once('exit', terminateAll);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    for (const service of services.reverse()) await service.stop();
+    for (const service of [...services].reverse()) await service.stop();
+    process.removeListener('exit', terminateAll);
     await postgres.stop();
-    await flushPgLog();
   };
 
   try {
