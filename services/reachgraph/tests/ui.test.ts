@@ -314,6 +314,10 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await expect(first.page.getByRole('tab', { name: 'Graph' }).getAttribute('aria-selected')).resolves.toBe(
       'true',
     );
+    // A hash-style link (as a banner might print) opens the same view at its path-style URL.
+    await first.page.goto(`${base}/ui/#/graph/${digest}?cve=${CVE}`);
+    await first.page.waitForURL(graphUrl(`?cve=${CVE}`));
+    await first.page.locator('[data-verdict="reachable"]').waitFor();
     expect(first.errors).toEqual([]);
     await first.context.close();
 

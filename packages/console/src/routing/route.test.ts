@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseRoute, type Route, routeHref, type Search, sliceQueryString } from './route.js';
+import { hashLinkHref, parseRoute, type Route, routeHref, type Search, sliceQueryString } from './route.js';
 
 const digest = `blake3:${'ab'.repeat(32)}`;
 
@@ -78,6 +78,16 @@ describe('console routes (URL state)', () => {
   it('builds the slice API query of a search with the API parameter names', () => {
     const search: Search = { type: 'package', value: 'pkg:npm/lodash@*', observed: 'exclude', cursor: 'c1' };
     expect(sliceQueryString(search)).toBe('q=pkg%3Anpm%2Flodash%40*&observed=exclude&cursor=c1');
+  });
+
+  it('turns hash-style links into the path-style URL they mean', () => {
+    expect(hashLinkHref(`#/graph/${digest}?cve=CVE-2021-23337`)).toBe(
+      `/ui/graphs/${digest}?cve=CVE-2021-23337`,
+    );
+    expect(hashLinkHref(`#/graphs/${digest}`)).toBe(`/ui/graphs/${digest}`);
+    expect(hashLinkHref('#/artifact/sha256:00')).toBe('/ui/artifacts/sha256:00');
+    for (const hash of ['', '#', '#/', '#/graph/', '#/settings/x', '#main'])
+      expect(hashLinkHref(hash)).toBeUndefined();
   });
 
   it('reads back every route it writes (property)', () => {

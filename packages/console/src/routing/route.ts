@@ -119,3 +119,14 @@ export function sliceQueryString(search: Search): string {
   if (search.cursor) params.set('cursor', search.cursor);
   return params.toString();
 }
+
+/**
+ * The path-style URL a hash-style link (`/ui/#/graph/{digest}?cve=…`) means, or undefined: such
+ * links are accepted so that a printed or bookmarked hash link still opens its view.
+ */
+export function hashLinkHref(hash: string): string | undefined {
+  const m = /^#\/(graphs?|artifacts?)\/([^?#]+)(\?[^#]*)?$/.exec(hash);
+  if (!m) return undefined;
+  const section = (m[1] as string).startsWith('graph') ? 'graphs' : 'artifacts';
+  return `${BASE}${section}/${m[2]}${m[3] ?? ''}`;
+}
