@@ -18,6 +18,7 @@ interface FilterFacts {
 
 interface Derived {
   byFilter: Map<string, FilterFacts>;
+  /** CVE id → the nodes carrying it, ascending. */
   cves?: Map<string, number[]>;
 }
 
@@ -74,18 +75,43 @@ export function entrypointReach(
 export function nodesWithCve(g: Graph, cve: string): readonly number[] {
   const d = derived(g);
   if (!d.cves) {
-    const index = new Map<string, number[]>();
+    // Grouped by string index first (no string is decoded per node), then keyed by the id: a graph
+    // decoded from bytes decodes each distinct CVE id once.
+    const byString = new Map<number, number[]>();
     const { cveOffsets, cves } = g.nodes;
     for (let i = 0; i < g.nodeCount; i++) {
       const hi = cveOffsets[i + 1] as number;
       for (let k = cveOffsets[i] as number; k < hi; k++) {
-        const id = g.strings.get(cves[k] as number);
-        const list = index.get(id);
-        if (list === undefined) index.set(id, [i]);
+        const s = cves[k] as number;
+        const list = byString.get(s);
+        if (list === undefined) byString.set(s, [i]);
         else if (list[list.length - 1] !== i) list.push(i);
       }
+    }
+    const index = new Map<string, number[]>();
+    for (const [s, nodes] of byString) {
+      const id = g.strings.get(s);
+      const known = index.get(id);
+      // Two string indexes with one text only in a table with duplicate strings: merge, keep order.
+      index.set(id, known === undefined ? nodes : mergeAscending(known, nodes));
     }
     d.cves = index;
   }
   return d.cves.get(cve) ?? [];
+}
+
+/** The union of two ascending lists, ascending and without duplicates. */
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = i < a.length ? (a[i] as number) : Number.POSITIVE_INFINITY;
+    const y = j < b.length ? (b[j] as number) : Number.POSITIVE_INFINITY;
+    const v = Math.min(x, y);
+    if (x === v) i++;
+    if (y === v) j++;
+    if (out[out.length - 1] !== v) out.push(v);
+  }
+  return out;
 }
