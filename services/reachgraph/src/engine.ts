@@ -1,7 +1,7 @@
 import {
   blake3,
   canonicalizeToBytes,
-  normalizeReachGraph,
+  normalizedReachGraphView,
   type ReachGraph,
   type SliceQuery,
   type SliceResponse,
@@ -49,9 +49,13 @@ export async function digestNormalized(unsigned: ReachGraph): Promise<DigestedGr
   return { doc: unsigned, canonical, digest: await blake3(canonical) };
 }
 
-/** The normalised document without signatures, as {@link digestGraph} makes it. */
+/**
+ * The normalised document without signatures, as {@link digestGraph} makes it. Read-only: a
+ * document normalised already (what clients and the builder send) comes back as a shallow view
+ * sharing its parts with `doc` rather than as a deep copy.
+ */
 export function unsignedNormalized(doc: ReachGraph): ReachGraph {
-  return normalizeReachGraph(doc) as ReachGraph;
+  return normalizedReachGraphView(doc) as ReachGraph;
 }
 
 /**
