@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSignalsClient, isStellaApiError, type SignalsClient } from '@stella-ops/client';
+import { createSignalsClient, isStellaApiError } from '@stella-ops/client';
 import {
   type CallgraphManifest,
   type RuntimeFact,
@@ -47,7 +47,6 @@ function filesContaining(dir: string, part: string): string[] {
 
 (servicesBuilt() ? describe : describe.skip)('Signals feeds ReachGraph (both services as processes)', () => {
   let stack: Stack;
-  let signals: SignalsClient;
   let manifest: CallgraphManifest;
   let batch: RuntimeFactProvenance;
   let digest: string;
@@ -75,7 +74,6 @@ function filesContaining(dir: string, part: string): string[] {
 
   beforeAll(async () => {
     stack = await startStack();
-    signals = createSignalsClient({ baseUrl: stack.signalsUrl, retries: 0 });
     db = new pg.Client({ connectionString: stack.reachgraphDb.url });
     await db.connect();
   }, 120_000);
@@ -217,5 +215,34 @@ function filesContaining(dir: string, part: string): string[] {
       'select expected_digest, match, error_code from reachgraph.replay_log order by id desc limit 1',
     );
     expect(rows[0]).toEqual({ expected_digest: digest, match: null, error_code: 'INPUT_DIGEST_MISMATCH' });
+  });
+
+  it('detects a flipped byte in the stored call graph too: GET and build fail, nothing stored', async () => {
+    const dataDir = stack.s3.dataDir as string;
+    const [blob] = filesContaining(join(dataDir, stack.bucket), `${manifest.graphId}.ndjson.zst`).filter(
+      (p) => !p.endsWith('.json'),
+    );
+    expect(blob).toBeDefined();
+    const bytes = readFileSync(blob as string);
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] as number) ^ 0x01;
+    writeFileSync(blob as string, bytes);
+    const policy = createSignalsClient({
+      baseUrl: stack.signalsUrl,
+      token: stack.signalsToken('policy-engine'),
+      retries: 0,
+    });
+    const get = await policy.getCallgraph(manifest.graphId).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    // Signals streams call graphs and ends the answer without delivering it when the stored bytes
+    // fail its digest check (here before any header: the graph is one chunk)
+    expect(isStellaApiError(get) && [get.status, get.code]).toEqual([0, 'NETWORK_ERROR']);
+    const before = await graphsStored();
+    const rebuilt = await rg('POST', '/v1/reachgraphs/build', buildRequest({ runtimeFactBatchIds: [] }));
+    expect([rebuilt.status, rebuilt.body['code']]).toEqual([502, 'INPUT_TRUNCATED']);
+    expect(await graphsStored()).toEqual(before);
+    const replay = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: digest });
+    expect([replay.status, replay.body['code']]).toEqual([502, 'INPUT_TRUNCATED']);
   });
 });

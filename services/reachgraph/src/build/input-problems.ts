@@ -6,6 +6,8 @@ import { HttpProblem } from '@stella-ops/service-kit';
  * - `INPUT_NOT_FOUND` (422): Signals (or ReachGraph's own input store) has no such input;
  * - `INPUT_DIGEST_MISMATCH` (502): content does not hash to the digest that names it, or Signals
  *   reports its stored copy failed its integrity check;
+ * - `INPUT_TRUNCATED` (502): Signals ended a call graph download without delivering it (it does
+ *   when the stored bytes fail its digest check while streaming);
  * - `INPUT_SIGNATURE_INVALID` (502): a manifest or batch attestation is unsigned, or not signed by a
  *   trusted Signals key, or does not describe the content;
  * - `INPUT_MISMATCH` (422): inputs that do not belong together (a batch of another call graph);
@@ -15,6 +17,7 @@ import { HttpProblem } from '@stella-ops/service-kit';
 export type InputProblemCode =
   | 'INPUT_NOT_FOUND'
   | 'INPUT_DIGEST_MISMATCH'
+  | 'INPUT_TRUNCATED'
   | 'INPUT_SIGNATURE_INVALID'
   | 'INPUT_MISMATCH'
   | 'SIGNALS_UNAVAILABLE'
@@ -23,6 +26,7 @@ export type InputProblemCode =
 const STATUS: Record<InputProblemCode, number> = {
   INPUT_NOT_FOUND: 422,
   INPUT_DIGEST_MISMATCH: 502,
+  INPUT_TRUNCATED: 502,
   INPUT_SIGNATURE_INVALID: 502,
   INPUT_MISMATCH: 422,
   SIGNALS_UNAVAILABLE: 503,
@@ -32,6 +36,7 @@ const STATUS: Record<InputProblemCode, number> = {
 const TITLE: Record<InputProblemCode, string> = {
   INPUT_NOT_FOUND: 'Input not found',
   INPUT_DIGEST_MISMATCH: 'Input failed its digest check',
+  INPUT_TRUNCATED: 'Input download cut short',
   INPUT_SIGNATURE_INVALID: 'Input failed its signature check',
   INPUT_MISMATCH: 'Inputs do not belong together',
   SIGNALS_UNAVAILABLE: 'Signals is unavailable',

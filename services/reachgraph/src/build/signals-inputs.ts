@@ -1,4 +1,4 @@
-import type { SignalsClient } from '@stella-ops/client';
+import { isStellaApiError, type SignalsClient } from '@stella-ops/client';
 import type { CallgraphRecord, RuntimeFact, TrustedKey } from '@stella-ops/core';
 import { fromSignalsError, inputProblem } from './input-problems.js';
 import { verifyAttestation, verifyManifest } from './verify-signed.js';
@@ -49,18 +49,54 @@ export class SignalsInputs {
     const what = `call graph ${ref.graphId ?? ref.digest ?? ''}`.trim();
     try {
       const download = ref.graphId
-        ? await this.client.getCallgraph(ref.graphId)
+        ? await this.download(ref.graphId)
         : await this.client.getCallgraphByDigest(ref.digest as string);
       if (ref.digest && download.digest !== ref.digest) {
         throw inputProblem('INPUT_DIGEST_MISMATCH', `${what} is ${download.digest}, not ${ref.digest}`);
       }
-      const graphId = ref.graphId ?? download.graphId;
+      const graphId = ref.graphId ?? (download as { graphId?: string }).graphId ?? '';
       const signed = await this.client.getManifest(graphId);
       await verifyManifest(signed, this.trusted, { graphId, digest: download.digest });
       return { graphId, digest: download.digest, records: download.records };
     } catch (err) {
       throw fromSignalsError(err, what);
     }
+  }
+
+  /**
+   * The call graph's bytes, verified against the digest Signals announces. Signals streams a call
+   * graph and ends the response without delivering it when its stored bytes fail its own digest
+   * check (before the headers for a small graph, mid-body for a large one). A download that ends
+   * that way while Signals still answers for the same graph's manifest is `INPUT_TRUNCATED`.
+   */
+  private async download(graphId: string): Promise<{ digest: string; records: CallgraphRecord[] }> {
+    let bytes: Buffer;
+    let digest: string;
+    try {
+      const stream = await this.client.openCallgraph(graphId);
+      const parts: Uint8Array[] = [];
+      for await (const chunk of stream.chunks) parts.push(chunk);
+      bytes = Buffer.concat(parts);
+      digest = stream.digest;
+    } catch (err) {
+      if (!isStellaApiError(err) || err.code !== 'NETWORK_ERROR') throw err;
+      const answering = await this.client.getManifest(graphId).then(
+        () => true,
+        () => false,
+      );
+      if (!answering) throw err;
+      throw inputProblem(
+        'INPUT_TRUNCATED',
+        `call graph ${graphId}: Signals ended the download without delivering it, while answering for its manifest (it does so when the stored bytes fail its digest check)`,
+        err,
+      );
+    }
+    const records = bytes
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as CallgraphRecord);
+    return { digest, records };
   }
 
   async batch(ref: BatchRef): Promise<VerifiedBatch> {
