@@ -6,6 +6,7 @@ const SCHEMA_NAMES: Record<string, SchemaName> = {
   ReachGraph: 'reachgraph.min@v1',
   SliceResponse: 'slice-response@v1',
   ReplayRequest: 'replay-request@v1',
+  BuildRequest: 'build-request@v1',
   ReplayResponse: 'replay-response@v1',
   Problem: 'problem@v1',
 };
@@ -219,6 +220,31 @@ export function buildOpenApi(version: string): Json {
           },
         },
       },
+      '/v1/reachgraphs/build': {
+        post: {
+          operationId: 'buildReachGraph',
+          summary: 'Build a graph from a Signals call graph and runtime-fact batches (verified), store it',
+          description:
+            'Scope reachgraph:write. ReachGraph fetches the inputs from Signals with its service token and verifies digests, the manifest signature and batch attestations before building; sinks inline or from an OSV document. The answer is the upsert answer plus `inputs` (by digest), `unmatchedSinks` and `unmatchedFacts`.',
+          requestBody: { required: true, content: json(ref('BuildRequest')) },
+          responses: {
+            '200': {
+              description: 'Already stored (same inputs, same digest)',
+              content: json(ref('GraphSummary')),
+            },
+            '201': { description: 'Built and stored', content: json(ref('GraphSummary')) },
+            '400': problem('JSON_INVALID'),
+            '403': problem('FORBIDDEN, SIGNALS_TENANT_MISMATCH: the Signals token serves another tenant'),
+            '422': problem(
+              'SCHEMA_INVALID, INPUT_INVALID, INPUT_NOT_FOUND, INPUT_MISMATCH, INPUT_UNRESOLVABLE',
+            ),
+            '502': problem(
+              'INPUT_DIGEST_MISMATCH, INPUT_SIGNATURE_INVALID, INPUT_TRUNCATED, SIGNALS_REJECTED',
+            ),
+            '503': problem('SIGNALS_UNAVAILABLE, DEPENDENCY_UNAVAILABLE'),
+          },
+        },
+      },
       '/v1/reachgraphs/replay': {
         post: {
           operationId: 'replayReachGraph',
@@ -228,7 +254,10 @@ export function buildOpenApi(version: string): Json {
             '200': { description: 'Outcome (match or diff)', content: json(ref('ReplayResponse')) },
             '400': problem('JSON_INVALID'),
             '404': notFound,
-            '422': problem('SCHEMA_INVALID, INPUT_INVALID, INPUT_UNRESOLVABLE'),
+            '422': problem('SCHEMA_INVALID, INPUT_INVALID, INPUT_UNRESOLVABLE, INPUT_NOT_FOUND'),
+            '502': problem(
+              'INPUT_DIGEST_MISMATCH, INPUT_SIGNATURE_INVALID, INPUT_TRUNCATED (logged in replay_log)',
+            ),
             ...COMMON_ERRORS,
           },
         },
