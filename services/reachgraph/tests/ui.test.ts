@@ -364,6 +364,19 @@ describe('the "Why reachable?" console in headless Chromium', () => {
       'No path from an entrypoint reaches',
     );
 
+    // CVE-2020-8203: the graph has its sink (zipObjectDeep), and nothing calls it.
+    await searchCve(page, 'CVE-2020-8203');
+    await page.locator('[data-verdict="not_reachable"]').waitFor();
+    await expect(page.locator('[data-verdict] .verdict-label').textContent()).resolves.toBe('Not reachable');
+    const sinks = page.getByRole('region', { name: 'Sinks' });
+    await expect(sinks.getByRole('heading', { level: 3 }).allTextContents()).resolves.toEqual([
+      'Not reachable (1)',
+    ]);
+    await expect(sinks.locator('.node-name').allTextContents()).resolves.toEqual(['zipObjectDeep']);
+    await expect(page.getByRole('tabpanel').textContent()).resolves.toContain(
+      'No path from an entrypoint reaches a vulnerable function of this CVE.',
+    );
+
     await page.goto(`${base}/ui/graphs/blake3:${'0'.repeat(64)}?cve=${CVE}`);
     await expect(page.getByRole('alert').locator('.problem-code code').textContent()).resolves.toBe(
       'GRAPH_NOT_FOUND',
