@@ -1,8 +1,10 @@
 import { blake3, type ReplayRequest, verifyEnvelope } from '@stella-ops/core';
 import { buildOpenApi } from '../../../services/reachgraph/src/api/openapi.js';
 import { exampleGraph, ordersApiInputs } from '../../../services/reachgraph/tests/fixtures.js';
+import { callgraphRecords, fact, ndjson } from '../../../services/signals/tests/fixtures.js';
 import {
   createReachGraphClient,
+  createSignalsClient,
   type GraphSummary,
   type ReachGraphClient,
   StellaApiError,
@@ -126,5 +128,43 @@ describe('ReachGraphClient against the real service', () => {
       token: await svc.reachgraphToken({ scopes: ['reachgraph:read'] }),
     });
     expect((await failure(readOnly.upsert(exampleGraph()))).status).toBe(403);
+  });
+
+  it('builds a graph in the service from a Signals call graph and fact batch, then slices it', async () => {
+    const signalsAs = (principal: string) =>
+      createSignalsClient({ baseUrl: svc.signalsUrl, token: () => svc.signalsToken(principal) });
+    const purl = 'pkg:npm/%40acme/backend@1.2.3';
+    const records = callgraphRecords(4).map((r) => (r['type'] === 'node' ? { ...r, purl } : r));
+    const manifest = await signalsAs('scanner-worker').pushCallgraph(ndjson(records));
+    const batch = await signalsAs('runtime-agent').pushRuntimeFacts([fact(1)], {
+      callgraphId: manifest.graphId,
+      source: 'web-1',
+    });
+    const artifact = { name: 'acme/backend', digest: `sha256:${'ab'.repeat(32)}` };
+    const built = await rg.build({
+      callgraphId: manifest.graphId,
+      runtimeFactBatchIds: [batch.provenance.batchId],
+      sinks: [{ cve: 'CVE-2099-0001', purl, symbol: 'fn3' }],
+      artifact,
+    });
+    expect(built.digest).toMatch(/^blake3:[0-9a-f]{64}$/);
+    expect(built.artifact).toEqual({ name: artifact.name, digest: artifact.digest });
+    const again = await rg.build({
+      callgraphId: manifest.graphId,
+      runtimeFactBatchIds: [batch.provenance.batchId],
+      sinks: [{ cve: 'CVE-2099-0001', purl, symbol: 'fn3' }],
+      artifact,
+    });
+    expect(again.digest).toBe(built.digest);
+    const graph = await rg.get(built.digest);
+    expect(graph.graph.nodes).toHaveLength(4);
+    const slice = await rg.slice(built.digest, { cve: 'CVE-2099-0001' });
+    expect(slice.verdict).toBe('reachable');
+    expect(slice.paths?.[0]?.hops).toHaveLength(3);
+    const unknown = { callgraphId: '01JAAAAAAAAAAAAAAAAAAAAAAA', sinks: [], artifact };
+    const missing = await failure(rg.build(unknown));
+    expect({ status: missing.status, code: missing.code }).toEqual({ status: 422, code: 'INPUT_NOT_FOUND' });
+    const invalid = await failure(rg.build({ callgraphId: 'nope', artifact }));
+    expect({ status: invalid.status, code: invalid.code }).toEqual({ status: 422, code: 'SCHEMA_INVALID' });
   });
 });

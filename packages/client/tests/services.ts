@@ -34,17 +34,29 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Starts Signals and ReachGraph (with graph signing on) in this process; `stop()` in `afterAll`. */
+/**
+ * Starts Signals and ReachGraph (graph signing on, reading build/replay inputs from this Signals as
+ * `reachgraph-service` for tenant-a) in this process; `stop()` in `afterAll`.
+ */
 export async function startServices(name: string): Promise<RunningServices> {
   const signals = await startHarness();
   const reachgraph = await createSuite(name);
   const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const s = await listen(signals.app);
+  // ReachGraph reads build and replay inputs from this Signals as `reachgraph-service`.
+  const signalsToken = await signals.token('reachgraph-service');
   const { app: rgApp } = await reachgraph.start((cfg) => {
     cfg.signing.signGraphs = true;
     cfg.signing.keyPem = String(key.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     cfg.signing.keyId = 'reachgraph-test';
+    cfg.signals = {
+      url: s.url,
+      token: signalsToken,
+      tenant: 'tenant-a',
+      trustedKeys: [{ keyId: 'signals-test-2025', publicKeyPem: signals.signingPublicKeyPem }],
+      timeoutMs: 10_000,
+    };
   });
-  const s = await listen(signals.app);
   const r = await listen(rgApp);
   return {
     signalsUrl: s.url,
