@@ -38,6 +38,9 @@ describe('the "Why reachable?" console in headless Chromium', () => {
   let app: Express;
   let server: ReturnType<Express['listen']>;
   let base: string;
+  /** The same service answering one path per page. */
+  let pagedServer: ReturnType<Express['listen']>;
+  let pagedBase: string;
   let browser: Browser;
   let jwt: string;
   let digest: string;
@@ -67,12 +70,19 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const paged = await suite.start((cfg) => {
+      cfg.limits.sliceDefaultLimit = 1;
+    });
+    pagedServer = paged.app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => pagedServer.once('listening', () => resolve()));
+    pagedBase = `http://127.0.0.1:${(pagedServer.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   });
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await new Promise((resolve) => (pagedServer ? pagedServer.close(resolve) : resolve(undefined)));
     await suite?.close();
   });
 
@@ -436,6 +446,32 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForURL(graphUrl(`?cve=${CVE}&observed=only`));
     await page.locator('[data-verdict]').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('pages long answers: Next page follows the cursor (a permalink too), First page goes back', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(`${pagedBase}/ui/`);
+    await enterToken(page);
+    await page.goto(`${pagedBase}/ui/graphs/${digest}?cve=${CVE}`);
+    const chains = page.getByRole('list', { name: 'Paths' }).locator('.chain-text');
+    await chains.first().waitFor();
+    await expect(chains.allTextContents()).resolves.toEqual([FLAG_CHAIN]);
+    // The verdict and the counts describe the whole slice, not the page.
+    await expect(page.locator('.summary').textContent()).resolves.toContain('2 paths');
+    await page
+      .getByRole('navigation', { name: 'Pages of the slice' })
+      .getByRole('link', { name: 'Next page' })
+      .click();
+    await page.waitForURL(/[?&]cursor=/);
+    await expect(chains.first().textContent()).resolves.toContain('exportPdf');
+    await expect(chains.count()).resolves.toBe(1);
+    const pager = page.getByRole('navigation', { name: 'Pages of the slice' });
+    await expect(pager.getByRole('link', { name: 'Next page' }).count()).resolves.toBe(0);
+    await pager.getByRole('link', { name: 'First page' }).click();
+    await page.waitForURL(`${pagedBase}/ui/graphs/${digest}?cve=${CVE}`);
+    await expect(chains.first().textContent()).resolves.toBe(FLAG_CHAIN);
     expect(errors).toEqual([]);
     await context.close();
   });
