@@ -399,4 +399,84 @@ describe('stella signals against the running service', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^stella: ULID_INVALID: /);
   });
+
+  it('reachgraph build builds from the Signals call graph and batches; slice shows the path to the sink', async () => {
+    const purl = 'pkg:npm/%40acme/backend@1.2.3';
+    const records = callgraphRecords(4).map((r) => (r['type'] === 'node' ? { ...r, purl } : r));
+    await writeFile(join(dir, 'build-cg.ndjson'), ndjson(records));
+    const manifest = json<{ graphId: string }>(
+      await stella(['signals', 'callgraph', 'push', join(dir, 'build-cg.ndjson'), '--json'], {
+        env: signalsEnv['scanner-worker'],
+      }),
+    );
+    await writeFile(join(dir, 'build-facts.ndjson'), ndjson([fact(1), fact(2)]));
+    const pushed = json<{ batches: { batchId: string }[] }>(
+      await stella(
+        [
+          'signals',
+          'facts',
+          'push',
+          join(dir, 'build-facts.ndjson'),
+          '--callgraph',
+          manifest.graphId,
+          '--source',
+          'web-1',
+          '--json',
+        ],
+        { env: signalsEnv['runtime-agent'] },
+      ),
+    );
+    await writeFile(
+      join(dir, 'build-sinks.json'),
+      JSON.stringify([{ cve: 'CVE-2099-0002', purl, symbol: 'fn3' }]),
+    );
+    const built = json<{ digest: string }>(
+      await stella(
+        [
+          'reachgraph',
+          'build',
+          '--callgraph',
+          manifest.graphId,
+          '--batch',
+          pushed.batches[0]!.batchId,
+          '--sinks',
+          join(dir, 'build-sinks.json'),
+          '--artifact-name',
+          'acme/backend',
+          '--artifact-digest',
+          `sha256:${'cd'.repeat(32)}`,
+          '--json',
+        ],
+        { env: rgEnv },
+      ),
+    );
+    const tree = await stella(['reachgraph', 'slice', built.digest, '--cve', 'CVE-2099-0002'], {
+      env: rgEnv,
+    });
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toContain('path 1: n0 → n3');
+    expect(tree.stdout).toMatch(/n3 \(src\/index\.js:4\).*\[sink CVE-2099-0002\]/);
+    // Replay with only the digest: ReachGraph fetches the recorded inputs from Signals again.
+    const replay = await stella(['reachgraph', 'replay', built.digest], { env: rgEnv });
+    expect(replay.stdout).toContain(`match ${built.digest}`);
+    expect(replay.code).toBe(0);
+    const unknown = await stella(
+      [
+        '--json',
+        'reachgraph',
+        'build',
+        '--callgraph',
+        '01JAAAAAAAAAAAAAAAAAAAAAAA',
+        '--sinks',
+        join(dir, 'build-sinks.json'),
+        '--artifact-name',
+        'x',
+        '--artifact-digest',
+        `sha256:${'cd'.repeat(32)}`,
+      ],
+      { env: rgEnv },
+    );
+    expect(unknown.code).toBe(1);
+    expect(errorOf(unknown).code).toBe('INPUT_NOT_FOUND');
+  });
 });
