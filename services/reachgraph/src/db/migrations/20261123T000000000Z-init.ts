@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import { TENANT_TABLES } from '../schema/index.js';
 
 /** What the migration needs to know about the deployment. */
 export interface MigrationOptions {
@@ -10,6 +9,17 @@ export interface MigrationOptions {
 
 // `unknown` database: migrations are frozen in time and never follow later schema types.
 type AnyDb = Kysely<unknown>;
+
+/** The tenant tables this migration creates (later migrations secure their own tables). */
+const TENANT_TABLES = [
+  'subgraphs',
+  'artifact_index',
+  'purl_index',
+  'cve_index',
+  'slice_cache',
+  'replay_log',
+  'audit_log',
+] as const;
 
 async function createAppRole(db: AnyDb, role: string): Promise<void> {
   // Roles are cluster-wide: concurrent migrations of several databases may race to create it.

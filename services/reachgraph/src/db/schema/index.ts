@@ -1,10 +1,12 @@
 import type { AuditLogRow } from './audit-log.js';
+import type { InputDocumentRow } from './input-documents.js';
 import type { ArtifactIndex, CveIndex, PurlIndex } from './lookups.js';
 import type { ReplayLogRow } from './replay-log.js';
 import type { SliceCacheRow } from './slice-cache.js';
 import type { Subgraph } from './subgraphs.js';
 
 export type { AuditLogRow } from './audit-log.js';
+export type { InputDocumentRow } from './input-documents.js';
 export type { ArtifactIndex, CveIndex, PurlIndex } from './lookups.js';
 export type { ReplayLogRow } from './replay-log.js';
 export type { SliceCacheRow } from './slice-cache.js';
@@ -19,6 +21,7 @@ export interface Database {
   slice_cache: SliceCacheRow;
   replay_log: ReplayLogRow;
   audit_log: AuditLogRow;
+  input_documents: InputDocumentRow;
 }
 
 /** The Postgres schema every table lives in. */
@@ -33,4 +36,5 @@ export const TENANT_TABLES = [
   'slice_cache',
   'replay_log',
   'audit_log',
+  'input_documents',
 ] as const satisfies readonly (keyof Database)[];
