@@ -272,3 +272,52 @@ describe('streamed call graph header conflicts', () => {
     expect(err.code).toBe('HEADER_CONFLICT');
   });
 });
+
+describe('feed resumption', () => {
+  const line = (n: number) =>
+    JSON.stringify({
+      batchId: '01JAAAAAAAAAAAAAAAAAAAAAAA',
+      ingestedAt: '2026-01-01T00:00:00Z',
+      fact: { symbolId: `s${n}`, hitCount: 1, observedAt: '2026-01-01T00:00:00Z', factType: 'invocation' },
+      cursor: `c${n}`,
+    });
+
+  it('reconnects from the last cursor when the connection drops mid-stream', async () => {
+    server.script(
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.write(`${line(1)}\n${line(2)}\n${line(3).slice(0, 20)}`);
+        setTimeout(() => res.socket?.destroy(), 50);
+      },
+      (_q, res) => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' }).end(`${line(3)}\n`);
+      },
+    );
+    const signals = createSignalsClient({ baseUrl: server.url, retryBaseDelayMs: 10 });
+    const seen: string[] = [];
+    for await (const l of signals.streamFacts({ callgraphId: '01JAAAAAAAAAAAAAAAAAAAAAAA' }))
+      seen.push(l.fact.symbolId);
+    expect(seen).toEqual(['s1', 's2', 's3']);
+    expect(server.seen[0]!.url).toBe('/signals/runtime-facts/ndjson?callgraph_id=01JAAAAAAAAAAAAAAAAAAAAAAA');
+    expect(server.seen[1]!.url).toBe(
+      '/signals/runtime-facts/ndjson?callgraph_id=01JAAAAAAAAAAAAAAAAAAAAAAA&cursor=c2',
+    );
+  });
+
+  it('does not resume when asked not to', async () => {
+    server.script((_q, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.write(`${line(1)}\n`);
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const signals = createSignalsClient({ baseUrl: server.url });
+    const seen: string[] = [];
+    const err = await failure(
+      (async () => {
+        for await (const l of signals.streamFacts({ resume: false })) seen.push(l.fact.symbolId);
+      })(),
+    );
+    expect(err.code).toBe('NETWORK_ERROR');
+    expect(seen).toEqual(['s1']);
+  });
+});
