@@ -29,7 +29,7 @@ function Summary({ slice }: { slice: SliceResponse }) {
   if (c.paths !== undefined) parts.push(`${c.paths} paths`);
   if (c.matched !== undefined) parts.push(`${c.matched} matched`);
   return (
-    <p class="summary">
+    <p class="summary" aria-live="polite">
       Slice: {parts.join(' · ')}
       {slice.truncated && (
         <strong class="truncated" role="note">
