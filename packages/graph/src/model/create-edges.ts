@@ -83,30 +83,51 @@ function readEdges(raw: readonly ReachGraphEdge[], nodeCount: number, strings: I
     confidence: new Float64Array(m),
     observed: new Array(m),
   };
-  const node = (id: unknown, where: string): number => {
-    const s = requiredString(id, where);
+  const node = (id: unknown, k: number, end: 'from' | 'to'): number => {
+    const s = requiredString(id, `edges[${k}].${end}`);
     const i = strings.lookup(s);
     if (i === undefined || i >= nodeCount)
-      fail('GRAPH_INVALID', `${where} names unknown node ${JSON.stringify(s)}`);
+      fail('GRAPH_INVALID', `edges[${k}].${end} names unknown node ${JSON.stringify(s)}`);
     return i;
   };
+  // Documents list a node's edges together (normalised ones are sorted by `from`): reuse the last
+  // lookup while `from` stays the same.
+  let lastFrom: unknown;
+  let lastFromIndex = 0;
   for (let k = 0; k < m; k++) {
     const edge = raw[k] as ReachGraphEdge;
-    const where = `edges[${k}]`;
-    if (edge === null || typeof edge !== 'object') fail('GRAPH_INVALID', `${where} must be an object`);
-    r.from[k] = node(edge.from, `${where}.from`);
-    r.to[k] = node(edge.to, `${where}.to`);
+    if (edge === null || typeof edge !== 'object') fail('GRAPH_INVALID', `edges[${k}] must be an object`);
+    const from = edge.from;
+    if (k === 0 || from !== lastFrom || typeof from !== 'string') {
+      lastFromIndex = node(from, k, 'from');
+      lastFrom = from;
+    }
+    r.from[k] = lastFromIndex;
+    r.to[k] = node(edge.to, k, 'to');
     const why = edge.why;
-    if (why === null || typeof why !== 'object') fail('GRAPH_INVALID', `${where}.why is required`);
+    if (why === null || typeof why !== 'object') fail('GRAPH_INVALID', `edges[${k}].why is required`);
     const t = edgeTypeCode(why.type);
-    if (t < 0) fail('GRAPH_INVALID', `${where}.why.type ${JSON.stringify(why.type)} is not an edge type`);
+    if (t < 0) fail('GRAPH_INVALID', `edges[${k}].why.type ${JSON.stringify(why.type)} is not an edge type`);
     r.type[k] = t;
-    r.guard[k] = optionalString(why.guard, `${where}.why.guard`);
-    r.loc[k] = optionalString(why.loc, `${where}.why.loc`);
-    r.confidence[k] = optionalConfidence(why.confidence, `${where}.why.confidence`) ?? Number.NaN;
-    r.observed[k] = optionalObservation(edge.observed, `${where}.observed`);
+    // The common shapes inline; anything else through the checks (which name the field).
+    const { guard, loc, confidence } = why;
+    r.guard[k] =
+      guard === undefined || isText(guard) ? guard : optionalString(guard, `edges[${k}].why.guard`);
+    r.loc[k] = loc === undefined || isText(loc) ? loc : optionalString(loc, `edges[${k}].why.loc`);
+    r.confidence[k] =
+      confidence === undefined
+        ? Number.NaN
+        : (optionalConfidence(confidence, `edges[${k}].why.confidence`) ?? Number.NaN);
+    const observed = edge.observed;
+    r.observed[k] =
+      observed === undefined ? undefined : optionalObservation(observed, `edges[${k}].observed`);
   }
   return r;
+}
+
+/** A non-empty string (what {@link optionalString} accepts as a value). */
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
 }
 
 function compareRaw(r: RawEdges, a: number, b: number): number {
