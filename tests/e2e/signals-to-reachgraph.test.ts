@@ -50,13 +50,14 @@ function filesContaining(dir: string, part: string): string[] {
   let manifest: CallgraphManifest;
   let batch: RuntimeFactProvenance;
   let digest: string;
+  let inlineDigest: string;
   let db: pg.Client;
 
-  const rg = async (method: string, path: string, body?: unknown) => {
+  const rg = async (method: string, path: string, body?: unknown, tenant?: string) => {
     const res = await fetch(stack.reachgraphUrl + path, {
       method,
       headers: {
-        authorization: `Bearer ${stack.reachgraphToken()}`,
+        authorization: `Bearer ${stack.reachgraphToken(tenant)}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -120,7 +121,8 @@ function filesContaining(dir: string, part: string): string[] {
       buildRequest({ vulnerabilities: undefined, sinks: SINKS }),
     );
     expect(inline.status).toBe(201);
-    expect(inline.body['digest']).not.toBe(digest);
+    inlineDigest = inline.body['digest'] as string;
+    expect(inlineDigest).not.toBe(digest);
   });
 
   it('answers the CVE slice with explained paths and runtime badges on every hop', async () => {
@@ -156,6 +158,30 @@ function filesContaining(dir: string, part: string): string[] {
     const res = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: digest });
     expect(res.status).toBe(200);
     expect([res.body['match'], res.body['computedDigest']]).toEqual([true, digest]);
+    // the graph built from inline sinks: its sink list comes back from the input store
+    const inline = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: inlineDigest });
+    expect([inline.status, inline.body['match']]).toEqual([200, true]);
+    // inputs by reference (Signals ids) rebuild the same graph
+    const byReference = await rg('POST', '/v1/reachgraphs/replay', {
+      expectedDigest: inlineDigest,
+      inputs: {
+        artifact: ARTIFACT,
+        callgraph: { graphId: manifest.graphId },
+        runtimeFacts: [{ batchId: batch.batchId }],
+        sinks: SINKS,
+      },
+    });
+    expect([byReference.status, byReference.body['match']]).toEqual([200, true]);
+    const { rows } = await db.query(
+      'select expected_digest, match, error_code from reachgraph.replay_log order by id desc limit 3',
+    );
+    expect(rows).toEqual(
+      [inlineDigest, inlineDigest, digest].map((d) => ({
+        expected_digest: d,
+        match: true,
+        error_code: null,
+      })),
+    );
   });
 
   it('refuses unknown and invalid inputs with their codes, storing nothing', async () => {
@@ -174,7 +200,49 @@ function filesContaining(dir: string, part: string): string[] {
     expect([noBatch.status, noBatch.body['code']]).toEqual([422, 'INPUT_NOT_FOUND']);
     const both = await rg('POST', '/v1/reachgraphs/build', buildRequest({ sinks: SINKS }));
     expect([both.status, both.body['code']]).toEqual([422, 'SCHEMA_INVALID']);
+    // a batch reported against another call graph
+    const scanner = createSignalsClient({
+      baseUrl: stack.signalsUrl,
+      token: stack.signalsToken('scanner-worker'),
+    });
+    const other = await scanner.pushCallgraph(
+      example('callgraph.ndjson').replace('"source":"', '"source":"other-'),
+    );
+    const mixed = await rg('POST', '/v1/reachgraphs/build', buildRequest({ callgraphId: other.graphId }));
+    expect([mixed.status, mixed.body['code']]).toEqual([422, 'INPUT_MISMATCH']);
+    // ReachGraph's Signals token serves one tenant: another tenant cannot read through it
+    const foreign = await rg('POST', '/v1/reachgraphs/build', buildRequest(), 'tenant-other');
+    expect([foreign.status, foreign.body['code']]).toEqual([403, 'SIGNALS_TENANT_MISMATCH']);
     expect(await graphsStored()).toEqual(before);
+  });
+
+  it("detects a tampered sink list in ReachGraph's own input store on replay", async () => {
+    const digestOfSinks = sha256Canonical(
+      [...(SINKS as { cve: string; purl: string; symbol: string }[])].sort((a, b) =>
+        `${a.cve}\u0000${a.purl}\u0000${a.symbol}` < `${b.cve}\u0000${b.purl}\u0000${b.symbol}` ? -1 : 1,
+      ),
+    );
+    const { rows } = await db.query('select content_zst from reachgraph.input_documents where digest = $1', [
+      digestOfSinks,
+    ]);
+    const original = rows[0]?.content_zst as Buffer;
+    expect(original).toBeInstanceOf(Buffer);
+    const flipped = Buffer.from(original);
+    flipped[flipped.length - 5] = (flipped[flipped.length - 5] as number) ^ 0x20;
+    const set = (bytes: Buffer) =>
+      db.query('update reachgraph.input_documents set content_zst = $1 where digest = $2', [
+        bytes,
+        digestOfSinks,
+      ]);
+    await set(flipped);
+    try {
+      const res = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: inlineDigest });
+      expect([res.status, res.body['code']]).toEqual([502, 'INPUT_DIGEST_MISMATCH']);
+    } finally {
+      await set(original);
+    }
+    const restored = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: inlineDigest });
+    expect(restored.body['match']).toBe(true);
   });
 
   it('detects one flipped byte in a stored blob: Signals GET, build and replay all fail with clear codes', async () => {

@@ -29,7 +29,8 @@ export interface Stack {
   reachgraphDb: TestDatabase;
   /** Bearer tokens for Signals (by principal) and ReachGraph. */
   signalsToken(principal: 'scanner-worker' | 'runtime-agent' | 'policy-engine'): string;
-  reachgraphToken(): string;
+  /** A ReachGraph token (read and write) for `tenant` (default the suite's tenant). */
+  reachgraphToken(tenant?: string): string;
   stop(): Promise<void>;
 }
 
@@ -138,10 +139,10 @@ export async function startStack(): Promise<Stack> {
       reachgraphDb,
       signalsToken: (principal) =>
         jwt(SIGNALS_AUDIENCE, { principal, tenant: TENANT, scope: scopes[principal] ?? '' }),
-      reachgraphToken: () =>
+      reachgraphToken: (tenant = TENANT) =>
         jwt(REACHGRAPH_AUDIENCE, {
           principal: 'policy-engine',
-          tenant: TENANT,
+          tenant,
           scope: 'reachgraph:read reachgraph:write',
         }),
       async stop() {
