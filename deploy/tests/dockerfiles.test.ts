@@ -129,11 +129,9 @@ describe.each(SERVICES)('$file', ({ file, pkg, port, portVar, accepts }) => {
     const tracked = execFileSync('git', ['ls-files'], { cwd: REPO, encoding: 'utf8' }).split('\n');
     for (const name of workspaceClosure(pkg, true)) {
       const dir = workspace.get(name)!.dir;
+      // Everything a package holds besides its tests (sources, build scripts, config, assets).
       const needed = tracked.filter(
-        (f) =>
-          f.startsWith(`${dir}/`) &&
-          /^(src\/|scripts\/|etc\/|package\.json$|tsconfig\.json$)/.test(f.slice(dir.length + 1)) &&
-          !/\.test\.ts$|__tests__/.test(f),
+        (f) => f.startsWith(`${dir}/`) && !/\/tests\/|__tests__|\.test\.ts$|\/bench\//.test(f.slice(dir.length)),
       );
       expect(needed.length).toBeGreaterThan(0);
       for (const f of needed) expect([f, ignore.ignores(f)]).toEqual([f, false]);
