@@ -7,11 +7,17 @@
  * bench/results/reachgraph.txt.
  *
  *   pnpm exec turbo run build --filter=@stella-ops/reachgraph-service...
- *   node bench/reachgraph/run.mjs [--sizes small,large] [--quick]
+ *   node bench/reachgraph/run.mjs [--sizes small,large] [--quick] [--service <dir>] [--out <file>]
+ *
+ * `--service` runs another build of the service (a checkout of an earlier commit, built) for a
+ * before/after comparison under the same machine load; `--out` writes the table elsewhere.
+ * Besides wall-clock latency, each row reports the server process's CPU time per request
+ * (/proc/<pid>/stat, all threads, 10 ms ticks, averaged over the row): on a shared machine it is
+ * far less disturbed by other work than latency is.
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,13 +25,24 @@ import { toCallgraphInputs } from './inputs.mjs';
 import { load, summarize } from './load.mjs';
 
 const root = new URL('../../', import.meta.url);
-const serviceDir = new URL('services/reachgraph/', root);
+const argValue = (name) => {
+  const args = process.argv.slice(2);
+  const inline = args.find((a) => a.startsWith(`${name}=`));
+  if (inline) return inline.slice(name.length + 1);
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const serviceArg = argValue('--service');
+const serviceDir = serviceArg
+  ? pathToFileURL(`${serviceArg.replace(/\/$/, '')}/`)
+  : new URL('services/reachgraph/', root);
+const outFile = argValue('--out') ?? fileURLToPath(new URL('bench/results/reachgraph.txt', root));
 const requireFromService = createRequire(new URL('package.json', serviceDir));
 const importFromService = async (spec) => import(pathToFileURL(requireFromService.resolve(spec)).href);
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const sizesArg = args.find((a) => a.startsWith('--sizes='))?.slice(8) ?? 'small,large';
+const sizesArg = argValue('--sizes') ?? 'small,large';
 const SIZES = {
   small: { label: '10k/30k', nodes: 10_000, edges: 30_000 },
   large: { label: '100k/300k', nodes: 100_000, edges: 300_000 },
@@ -103,9 +120,20 @@ const baseEnv = {
   REACHGRAPH_DB_POOL_MAX: '8',
 };
 
+/** Server process id by base URL, for its CPU time. */
+const serverPids = new Map();
+
+/** User + system CPU time of a process, all threads, in ms (10 ms ticks). */
+function processCpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function startServer(port, extraEnv = {}) {
-  runBin('serve', { ...baseEnv, REACHGRAPH_PORT: String(port), ...extraEnv });
+  const child = runBin('serve', { ...baseEnv, REACHGRAPH_PORT: String(port), ...extraEnv });
   const base = `http://127.0.0.1:${port}`;
+  serverPids.set(base, child.pid);
   for (let i = 0; i < 200; i++) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) return base;
@@ -115,6 +143,14 @@ async function startServer(port, extraEnv = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server on ${port} did not start`);
+}
+
+/** {@link load} plus the server's mean CPU time per request (`cpu`, ms). */
+async function loadWithCpu(base, opts) {
+  const pid = serverPids.get(base);
+  const before = processCpuMs(pid);
+  const stats = await load(base, opts);
+  return { ...stats, cpu: (processCpuMs(pid) - before) / stats.n };
 }
 
 let cleaned = false;
@@ -163,7 +199,7 @@ function record(size, op, stats, target) {
   const ok = target === undefined ? '' : stats.p95 <= target ? 'ok' : 'MISS';
   rows.push({ size, op, ...stats, target, ok });
   process.stdout.write(
-    `${size.padEnd(10)} ${op.padEnd(40)} n=${String(stats.n).padStart(5)} p50=${ms(stats.p50).padStart(8)} p95=${ms(stats.p95).padStart(8)} p99=${ms(stats.p99).padStart(8)} ms ${target === undefined ? '' : `(target p95 ≤ ${target} ms: ${ok})`}\n`,
+    `${size.padEnd(10)} ${op.padEnd(40)} n=${String(stats.n).padStart(5)} p50=${ms(stats.p50).padStart(8)} p95=${ms(stats.p95).padStart(8)} p99=${ms(stats.p99).padStart(8)} ms cpu/req=${ms(stats.cpu).padStart(7)} ${target === undefined ? '' : `(target p95 ≤ ${target} ms: ${ok})`}\n`,
   );
 }
 
@@ -206,7 +242,7 @@ try {
     record(
       spec.label,
       'upsert (201, new graph)',
-      await load(warmBase, {
+      await loadWithCpu(warmBase, {
         requests: upserts,
         make: (i) => {
           const b = variants(i + (size === 'small' ? 0 : 1000));
@@ -223,7 +259,7 @@ try {
     record(
       spec.label,
       'upsert (200, same graph, other bytes)',
-      await load(warmBase, {
+      await loadWithCpu(warmBase, {
         requests: scale(10, 4, size),
         make: (i) => {
           const b = `${body}${' '.repeat(i + 1)}`;
@@ -234,7 +270,7 @@ try {
     record(
       spec.label,
       'upsert (200, identical bytes)',
-      await load(warmBase, {
+      await loadWithCpu(warmBase, {
         requests: scale(20, 10, size),
         make: () => ({ method: 'POST', path: '/v1/reachgraphs', headers: json(body), body }),
       }),
@@ -249,7 +285,7 @@ try {
       record(
         spec.label,
         `GET full graph (${encoding})`,
-        await load(warmBase, {
+        await loadWithCpu(warmBase, {
           requests: n,
           make: get(`/v1/reachgraphs/${digest}`, { 'accept-encoding': encoding }),
         }),
@@ -288,15 +324,15 @@ try {
       record(
         spec.label,
         `${label}, cached`,
-        await load(warmBase, { requests: scale(2000, 1000, size), make: get(path) }),
+        await loadWithCpu(warmBase, { requests: scale(2000, 1000, size), make: get(path) }),
         targets.cached,
       );
-      const w = await load(warmBase, { requests: scale(150, 100, size), make: get(path, noCache) });
+      const w = await loadWithCpu(warmBase, { requests: scale(150, 100, size), make: get(path, noCache) });
       record(spec.label, `${label}, warm`, w, targets.warm);
       record(
         spec.label,
         `${label}, cold`,
-        await load(coldBase, { requests: scale(60, 40, size), make: get(path, noCache) }),
+        await loadWithCpu(coldBase, { requests: scale(60, 40, size), make: get(path, noCache) }),
         targets.cold,
       );
       const engine = [];
@@ -332,7 +368,7 @@ try {
       record(
         spec.label,
         label,
-        await load(warmBase, { requests: scale(60, 30, size), make: get(path, noCache) }),
+        await loadWithCpu(warmBase, { requests: scale(60, 30, size), make: get(path, noCache) }),
       );
     }
 
@@ -359,7 +395,7 @@ try {
     record(
       spec.label,
       `replay (match; ${(replayBody.length / 1e6).toFixed(0)} MB inputs)`,
-      await load(warmBase, {
+      await loadWithCpu(warmBase, {
         requests: scale(8, 5, size),
         make: () => ({
           method: 'POST',
@@ -436,23 +472,25 @@ try {
     'one client, keep-alive, sequential requests; latency = request written → last byte read; ms',
     'cached = answered from Redis; warm = graph decoded in the LRU, caches bypassed (Cache-Control: no-cache);',
     'cold = a second instance with a 1-byte LRU: every request reads the binary graph from Postgres and decodes it',
+    "cpu/req = the server process's CPU time per request (user + system, all threads, mean over the row, 10 ms ticks)",
+    ...(serviceArg ? [`service build: ${fileURLToPath(serviceDir)}`] : []),
     '',
-    `${'size'.padEnd(10)} ${'operation'.padEnd(44)} ${'n'.padStart(5)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)}  target(p95)`,
+    `${'size'.padEnd(10)} ${'operation'.padEnd(44)} ${'n'.padStart(5)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'cpu/req'.padStart(8)}  target(p95)`,
   ];
   for (const r of rows) {
     if (r.ratio !== undefined) {
       lines.push(
-        `${r.size.padEnd(10)} ${r.op.padEnd(44)} ${`${r.ratio.toFixed(0)}×`.padStart(32)}  ≥ 50× ${r.ratio >= 50 ? 'ok' : 'MISS'}`,
+        `${r.size.padEnd(10)} ${r.op.padEnd(44)} ${`${r.ratio.toFixed(0)}×`.padStart(41)}  ≥ 50× ${r.ratio >= 50 ? 'ok' : 'MISS'}`,
       );
       continue;
     }
     lines.push(
-      `${r.size.padEnd(10)} ${r.op.padEnd(44)} ${String(r.n).padStart(5)} ${ms(r.p50).padStart(8)} ${ms(r.p95).padStart(8)} ${ms(r.p99).padStart(8)}  ${r.target === undefined ? '' : `≤ ${r.target} ${r.ok}`}`,
+      `${r.size.padEnd(10)} ${r.op.padEnd(44)} ${String(r.n).padStart(5)} ${ms(r.p50).padStart(8)} ${ms(r.p95).padStart(8)} ${ms(r.p99).padStart(8)} ${ms(r.cpu).padStart(8)}  ${r.target === undefined ? '' : `≤ ${r.target} ${r.ok}`}`,
     );
   }
   const text = `${lines.join('\n')}\n`;
   mkdirSync(new URL('bench/results/', root), { recursive: true });
-  if (!quick) writeFileSync(new URL('bench/results/reachgraph.txt', root), text);
+  if (!quick) writeFileSync(outFile, text);
   process.stdout.write(`\n${text}`);
 } finally {
   await cleanup();
