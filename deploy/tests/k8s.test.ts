@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { envToCfg, readEnv } from '../../services/reachgraph/src/config.js';
@@ -349,5 +352,57 @@ describe('deploy/k8s ConfigMap signals.yaml', () => {
       KeyId: 'signals-signer-2025-001',
       Algorithm: 'ECDSA-P256-SHA256',
     });
+  });
+});
+
+describe('deploy/k8s field names', () => {
+  it('uses no field the Kubernetes API types lack (tsc excess-property checks on every object)', () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'k8s-types-')));
+    try {
+      symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+      const lines: string[] = [];
+      const imported = new Set<string>();
+      let n = 0;
+      for (const overlay of Object.keys(OVERLAYS)) {
+        for (const o of render(overlay)) {
+          const type = `I${o.kind}`;
+          if (!imported.has(o.kind)) {
+            lines.unshift(`import type { ${type} } from '${modelModule(o)}';`);
+            imported.add(o.kind);
+          }
+          lines.push(`export const o${n++}: ${type} = ${JSON.stringify(o)};`);
+        }
+      }
+      writeFileSync(join(dir, 'manifests.ts'), `${lines.join('\n')}\n`);
+      const tsconfig = {
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+        files: ['manifests.ts'],
+      };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+      let output = '';
+      try {
+        execFileSync(
+          process.execPath,
+          [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+          {
+            cwd: dir,
+            encoding: 'utf8',
+            stdio: 'pipe',
+          },
+        );
+      } catch (err) {
+        output = String((err as { stdout?: string }).stdout);
+      }
+      expect(output).toBe('');
+      expect(n).toBeGreaterThan(40);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
