@@ -1233,6 +1233,10 @@ export const SCHEMA_DOCUMENTS = {
         "items": {
           "$ref": "runtime-fact.v1.schema.json"
         }
+      },
+      "provenanceHash": {
+        "description": "Optional: the hash the client computed over the stored form of the batch (sha256 of the deduplicated, sorted canonical NDJSON, as the service returns it in the provenance record). When given, it must equal the service's hash (422 `PROVENANCE_HASH_MISMATCH`); the `X-Provenance-Hash` header does the same for both forms.",
+        "$ref": "common.v1.schema.json#/$defs/sha256Digest"
       }
     }
   },
@@ -1326,7 +1330,7 @@ export const SCHEMA_DOCUMENTS = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://stella-ops.org/schemas/runtime-fact.v1.schema.json",
     "title": "Runtime fact v1",
-    "description": "One observation from a runtime agent: a symbol that ran (`invocation`), a call from one symbol to another that was seen (`call`, with `callerSymbolId`), or a module that was loaded (`load`). A batch is deduplicated on (symbolId, codeId).",
+    "description": "One observation from a runtime agent: a symbol that ran (`invocation`), a call from one symbol to another that was seen (`call`, with `callerSymbolId`), or a module that was loaded (`load`). A batch is deduplicated on (symbolId, codeId, factType, callerSymbolId): a `call` fact is never merged into an `invocation` of the same symbol.",
     "type": "object",
     "required": [
       "symbolId",

@@ -134,6 +134,10 @@ export type CommonV1Blake3Digest = string;
  * An RFC 3339 timestamp in UTC (`Z`).
  */
 export type CommonV1DateTime1 = string;
+/**
+ * SHA-256 digest: `sha256:` and 64 lower-case hex digits.
+ */
+export type CommonV1Sha256Digest1 = string;
 
 export interface BuildRequestV12 {
   callgraphId: CommonV1Ulid;
@@ -367,7 +371,7 @@ export interface ProvenanceFeedLineV1 {
   callgraph_id?: CommonV1Ulid1;
 }
 /**
- * One observation from a runtime agent: a symbol that ran (`invocation`), a call from one symbol to another that was seen (`call`, with `callerSymbolId`), or a module that was loaded (`load`). A batch is deduplicated on (symbolId, codeId).
+ * One observation from a runtime agent: a symbol that ran (`invocation`), a call from one symbol to another that was seen (`call`, with `callerSymbolId`), or a module that was loaded (`load`). A batch is deduplicated on (symbolId, codeId, factType, callerSymbolId): a `call` fact is never merged into an `invocation` of the same symbol.
  */
 export interface RuntimeFactV1 {
   /**
@@ -568,6 +572,7 @@ export interface RuntimeFactBatchV1 {
    * @minItems 1
    */
   facts: [RuntimeFactV1, ...RuntimeFactV1[]];
+  provenanceHash?: CommonV1Sha256Digest1;
 }
 /**
  * The provenance record of one runtime-fact batch (Signals contract §5.1), stored as `runtime-facts/{tenant}/{batchId}.provenance.json`. `provenanceHash` is the sha256 of the stored uncompressed canonical NDJSON of the batch.
