@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
   canonicalize,
@@ -133,6 +134,49 @@ describe('POST /signals/runtime-facts', () => {
       { ...fact(1), hitCount: 5, observedAt: '2025-12-19T10:00:01Z', host: 'early' },
       { ...fact(1), hitCount: 4, observedAt: '2025-12-19T10:00:09Z', codeId: 'other-build' },
     ]);
+  });
+
+  it('keeps call facts apart from invocations of the same symbol (the orders-api example)', async () => {
+    const upload = readFileSync(
+      new URL('../../../examples/orders-api/runtime-facts.ndjson', import.meta.url),
+    );
+    const res = await postNdjson(upload.toString('utf8'));
+    expect(res.status).toBe(201);
+    expect(res.body.merged).toBe(0);
+    expect(res.body.provenance).toMatchObject({ factCount: 15, factTypes: ['call', 'invocation'] });
+    const got = await get(`/signals/runtime-facts/${res.body.provenance.batchId}`);
+    const stored = got.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RuntimeFact);
+    const template = stored.filter((f) => f.symbolId === 'lodash@4.17.20#template');
+    expect(template.map((f) => [f.factType, f.callerSymbolId, f.hitCount])).toEqual([
+      ['call', 'app:src/routes/reports.js#renderCustomTemplate', 212],
+      ['invocation', undefined, 212],
+    ]);
+    expect(stored.filter((f) => f.factType === 'call')).toHaveLength(3);
+  });
+
+  it('checks a provenanceHash sent in the JSON form (§10.6)', async () => {
+    const facts = [fact(4), fact(5)];
+    const hash = sha256(canonical(facts));
+    const body = { callgraphId: graph.graphId, source: 'agent-1', facts };
+    const ok = await postJson({ ...body, provenanceHash: hash });
+    expect(ok.status).toBe(201);
+    expect(ok.body.provenance.provenanceHash).toBe(hash);
+    const wrong = await postJson({ ...body, provenanceHash: `sha256:${'1'.repeat(64)}` });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.code).toBe('PROVENANCE_HASH_MISMATCH');
+    const malformed = await postJson({ ...body, provenanceHash: 'sha256:abc' });
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.code).toBe('SCHEMA_INVALID');
+    expect(malformed.body.errors).toEqual([expect.objectContaining({ pointer: '/provenanceHash' })]);
+    const disagreeing = await postJson(
+      { ...body, provenanceHash: hash },
+      { 'X-Provenance-Hash': `sha256:${'2'.repeat(64)}` },
+    );
+    expect(disagreeing.status).toBe(422);
+    expect(disagreeing.body.code).toBe('PROVENANCE_HASH_MISMATCH');
   });
 
   it('gives the same provenanceHash for the same facts in any order, as NDJSON or JSON', async () => {

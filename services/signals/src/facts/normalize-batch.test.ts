@@ -1,6 +1,6 @@
 import { canonicalize, type RuntimeFact, sha256 } from '@stella-ops/core';
 import fc from 'fast-check';
-import { canonicalFact, normalizeBatch } from './normalize-batch.js';
+import { canonicalFact, canonicalValidFact, normalizeBatch } from './normalize-batch.js';
 
 const plainArb = fc.record(
   {
@@ -22,6 +22,16 @@ const factArb: fc.Arbitrary<RuntimeFact> = fc.oneof(
 /** The dedup key: one stored fact per (symbolId, codeId, factType, callerSymbolId). */
 const key = (f: RuntimeFact) =>
   JSON.stringify([f.symbolId, f.codeId ?? null, f.factType, f.callerSymbolId ?? null]);
+
+/** No lone surrogate (encodeURIComponent throws on one). */
+function wellFormed(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('normalizeBatch', () => {
   it('gives the same bytes and hash for the same facts in any order', () => {
@@ -139,10 +149,18 @@ describe('normalizeBatch', () => {
           { requiredKeys: ['symbolId', 'hitCount', 'observedAt', 'factType'] },
         ),
         (f) => {
-          expect(outcome(() => canonicalFact(f))).toBe(outcome(() => canonicalize(f)));
+          const expected = outcome(() => canonicalize(f));
+          expect(outcome(() => canonicalFact(f))).toBe(expected);
+          // The schema-valid path, told nothing about escapes, tests every string itself.
+          expect(outcome(() => canonicalValidFact(f, false))).toBe(expected);
+          // Told there is nothing to escape (true when it is so), it concatenates.
+          const values = Object.values(f).filter((v): v is string => typeof v === 'string');
+          if (values.every((v) => wellFormed(v) && JSON.stringify(v) === `"${v}"`)) {
+            expect(outcome(() => canonicalValidFact(f, true))).toBe(expected);
+          }
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
     expect(() =>
       canonicalFact({ symbolId: '\ud800', hitCount: 1, observedAt: 'x', factType: 'load' }),

@@ -73,6 +73,45 @@ export function canonicalFact(fact: RuntimeFact): string {
   return text.includes('\\ud') ? canonicalize(fact) : text;
 }
 
+/** A character JSON.stringify would escape (`"`, `\\`, U+0000–U+001F), or any surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes exactly U+0000-U+001F.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * {@link canonicalFact} for a fact already valid against `runtime-fact@v1` (only its members, all
+ * strings but a safe-integer `hitCount`), faster: the line is put together from its members in
+ * canonical order, each string between quotes as it is, which is exactly its JSON when it holds
+ * nothing to escape. `escapeFree` says the caller knows no string does (see `splitNdjson`);
+ * otherwise each string is tested, and a fact with anything to escape (or a surrogate, even a
+ * paired one) goes through {@link canonicalFact}. Synchronous and allocation-light.
+ */
+export function canonicalValidFact(fact: RuntimeFact, escapeFree: boolean): string {
+  const { callerSymbolId, codeId, containerId, host, process, purl } = fact;
+  if (
+    !escapeFree &&
+    (NEEDS_ESCAPE.test(fact.symbolId) ||
+      NEEDS_ESCAPE.test(fact.observedAt) ||
+      (callerSymbolId !== undefined && NEEDS_ESCAPE.test(callerSymbolId)) ||
+      (codeId !== undefined && NEEDS_ESCAPE.test(codeId)) ||
+      (containerId !== undefined && NEEDS_ESCAPE.test(containerId)) ||
+      (host !== undefined && NEEDS_ESCAPE.test(host)) ||
+      (process !== undefined && NEEDS_ESCAPE.test(process)) ||
+      (purl !== undefined && NEEDS_ESCAPE.test(purl)))
+  ) {
+    return canonicalFact(fact);
+  }
+  let line = '{';
+  if (callerSymbolId !== undefined) line += `"callerSymbolId":"${callerSymbolId}",`;
+  if (codeId !== undefined) line += `"codeId":"${codeId}",`;
+  if (containerId !== undefined) line += `"containerId":"${containerId}",`;
+  line += `"factType":"${fact.factType}","hitCount":${fact.hitCount}`;
+  if (host !== undefined) line += `,"host":"${host}"`;
+  line += `,"observedAt":"${fact.observedAt}"`;
+  if (process !== undefined) line += `,"process":"${process}"`;
+  if (purl !== undefined) line += `,"purl":"${purl}"`;
+  return `${line},"symbolId":"${fact.symbolId}"}`;
+}
+
 /** True when `a` should represent the pair rather than `b`: earlier observedAt, then smaller JSON. */
 function preferred(a: RuntimeFact, b: RuntimeFact): boolean {
   const ta = Date.parse(a.observedAt);
@@ -93,7 +132,12 @@ function compareOptional(a: string | undefined, b: string | undefined): number {
   return compareStrings(a, b);
 }
 
-/** Stored order: symbolId, codeId, factType, callerSymbolId (absent first), by UTF-16 code units. */
+/**
+ * Stored order: symbolId, codeId, factType, callerSymbolId (absent first), by UTF-16 code units.
+ * Equal (0) exactly when two facts are the same observation, to be merged: a `call` fact (the edge
+ * caller → symbol) and an `invocation` of the symbol count the same executions from two sides, and
+ * neither may absorb the other.
+ */
 function compareFacts(a: RuntimeFact, b: RuntimeFact): number {
   return (
     compareStrings(a.symbolId, b.symbolId) ||
@@ -103,66 +147,75 @@ function compareFacts(a: RuntimeFact, b: RuntimeFact): number {
   );
 }
 
-/**
- * Two facts of one symbol are the same observation — merged — when they share codeId, factType and
- * callerSymbolId: a `call` fact (the edge caller → symbol) and an `invocation` of the symbol count
- * the same executions from two sides, and neither may absorb the other.
- */
-function sameObservation(a: RuntimeFact, b: RuntimeFact): boolean {
-  return a.codeId === b.codeId && a.factType === b.factType && a.callerSymbolId === b.callerSymbolId;
-}
-
 function merge(seen: RuntimeFact, fact: RuntimeFact): RuntimeFact {
   const hitCount = Math.min(MAX_HITS, seen.hitCount + fact.hitCount);
   return { ...(preferred(fact, seen) ? fact : seen), hitCount };
 }
 
-/** Merges facts sharing (symbolId, codeId, factType, callerSymbolId); returns them unordered. */
-function dedupe(facts: readonly RuntimeFact[]): RuntimeFact[] {
-  // By symbolId, then the rest of the key: symbol ids are flat strings from JSON.parse and most have one fact,
-  // held directly (an array only once a second observation shows up).
-  const bySymbol = new Map<string, RuntimeFact | RuntimeFact[]>();
-  let count = 0;
-  for (const fact of facts) {
-    const held = bySymbol.get(fact.symbolId);
-    if (held === undefined) {
-      bySymbol.set(fact.symbolId, fact);
-      count++;
-    } else if (!Array.isArray(held)) {
-      if (sameObservation(held, fact)) bySymbol.set(fact.symbolId, merge(held, fact));
-      else {
-        bySymbol.set(fact.symbolId, [held, fact]);
-        count++;
-      }
-    } else {
-      const i = held.findIndex((g) => sameObservation(g, fact));
-      if (i === -1) {
-        held.push(fact);
-        count++;
-      } else held[i] = merge(held[i] as RuntimeFact, fact);
-    }
-  }
-  const unique = new Array<RuntimeFact>(count);
+/**
+ * The facts in stored order with those sharing (symbolId, codeId, factType, callerSymbolId) merged:
+ * sorting by that key puts them next to each other (a stable sort, in upload order), and
+ * {@link merge} does not depend on the order it meets them in (sum of hits; the earliest
+ * observation by a total order), so one pass over the sorted copy merges them.
+ */
+function sortAndMerge(facts: readonly RuntimeFact[]): RuntimeFact[] {
+  const sorted = facts.slice().sort(compareFacts);
   let n = 0;
-  for (const held of bySymbol.values()) {
-    if (Array.isArray(held)) for (const fact of held) unique[n++] = fact;
-    else unique[n++] = held;
+  for (const fact of sorted) {
+    const last = n > 0 ? (sorted[n - 1] as RuntimeFact) : undefined;
+    if (last !== undefined && compareFacts(last, fact) === 0) sorted[n - 1] = merge(last, fact);
+    else sorted[n++] = fact;
   }
-  return unique;
+  sorted.length = n;
+  return sorted;
 }
 
 /**
- * `lines`, each `\n`-terminated, as UTF-8, encoded straight into one buffer (no 10 MiB joined
- * string): at most 3 bytes per UTF-16 unit, then copied to its exact size.
+ * Canonical NDJSON written line by line into one growing buffer, so no line outlives its write
+ * (a 10 MiB batch would otherwise keep ~30k line strings alive through young-generation GCs).
  */
-function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
-  const scratch = Buffer.allocUnsafeSlow(chars * 3 + lines.length);
-  let at = 0;
-  for (const line of lines) {
-    at += scratch.write(line, at, 'utf8');
-    scratch[at++] = 0x0a;
+class NdjsonWriter {
+  private buf: Buffer;
+  private at = 0;
+
+  constructor(expectedBytes: number) {
+    // Room for the expected size and a long last line, so a batch rarely has to grow it.
+    this.buf = Buffer.allocUnsafeSlow(expectedBytes + 64 * 1024);
   }
-  return Buffer.from(scratch.subarray(0, at));
+
+  /** Appends `line` as UTF-8 and a `\n`. */
+  line(text: string): void {
+    // At most 3 UTF-8 bytes per UTF-16 unit, plus the newline.
+    const need = text.length * 3 + 1;
+    if (this.at + need > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.at + need));
+      this.buf.copy(grown, 0, 0, this.at);
+      this.buf = grown;
+    }
+    this.at += this.buf.write(text, this.at, 'utf8');
+    this.buf[this.at++] = 0x0a;
+  }
+
+  /**
+   * The bytes written. A buffer of its own `ArrayBuffer` (so a worker can transfer it), copied to
+   * size only when more than a quarter of it would be unused.
+   */
+  bytes(): Buffer {
+    if (this.at >= this.buf.length * 0.75) return this.buf.subarray(0, this.at);
+    const out = Buffer.allocUnsafeSlow(this.at);
+    this.buf.copy(out, 0, 0, this.at);
+    return out;
+  }
+}
+
+/** What the caller of {@link normalizeBatch} knows about its facts. */
+export interface NormalizeOptions {
+  /** Every fact is valid against `runtime-fact@v1` (enables {@link canonicalValidFact}). */
+  schemaValid?: boolean;
+  /** No string of any fact needs a JSON escape (only with `schemaValid`). */
+  escapeFree?: boolean;
+  /** About how many bytes the stored form will take (e.g. the upload's size): the first buffer. */
+  expectedBytes?: number;
 }
 
 /**
@@ -174,21 +227,20 @@ function ndjsonBytes(lines: readonly string[], chars: number): Buffer {
  * other field comes from the fact observed first (earliest `observedAt`, ties broken by the
  * smaller canonical JSON), so the merged fact keeps the earliest `observedAt`.
  */
-export function normalizeBatch(facts: readonly RuntimeFact[]): NormalizedBatch {
-  const unique = dedupe(facts).sort(compareFacts);
+export function normalizeBatch(facts: readonly RuntimeFact[], opts: NormalizeOptions = {}): NormalizedBatch {
+  const valid = opts.schemaValid === true;
+  const escapeFree = opts.escapeFree === true;
+  const unique = sortAndMerge(facts);
   const typeCounts: NormalizedBatch['typeCounts'] = {};
-  const lines = new Array<string>(unique.length);
-  let chars = 0;
+  const out = new NdjsonWriter(opts.expectedBytes ?? 0);
   for (let i = 0; i < unique.length; i++) {
     const fact = unique[i] as RuntimeFact;
     typeCounts[fact.factType] = (typeCounts[fact.factType] ?? 0) + 1;
-    const line = canonicalFact(fact);
-    lines[i] = line;
-    chars += line.length;
+    out.line(valid ? canonicalValidFact(fact, escapeFree) : canonicalFact(fact));
   }
   return {
     facts: unique,
-    canonical: ndjsonBytes(lines, chars),
+    canonical: out.bytes(),
     factTypes: (Object.keys(typeCounts) as RuntimeFact['factType'][]).sort(),
     typeCounts,
     merged: facts.length - unique.length,

@@ -1,6 +1,8 @@
 import { isCoreError, isValid, parsePurl, type RuntimeFact, schemaIssues, validate } from '@stella-ops/core';
-import { issuesFromSchema, type NdjsonLine, problems } from '@stella-ops/service-kit';
+import { issuesFromSchema, problems } from '@stella-ops/service-kit';
 import { lineProblem } from '../error.js';
+import { FactCheck } from './fact-check.js';
+import type { ParsedNdjson } from './split-ndjson.js';
 
 /** A batch as uploaded, validated fact by fact. */
 export interface FactUpload {
@@ -38,17 +40,17 @@ const noFacts = () =>
   ]);
 
 /** The NDJSON form: one `runtime-fact@v1` per line; errors name the line. */
-export function factsFromNdjson(
-  lines: readonly NdjsonLine[],
-  callgraphId: string,
-  source: string,
-): FactUpload {
-  if (lines.length === 0) throw noFacts();
+export function factsFromNdjson(parsed: ParsedNdjson, callgraphId: string, source: string): FactUpload {
+  const { values, lines } = parsed;
+  if (values.length === 0) throw noFacts();
+  const check = new FactCheck();
   const purls = new PurlChecker();
-  const facts: RuntimeFact[] = new Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const { line, value } = lines[i] as NdjsonLine;
-    if (!isValid('runtime-fact@v1', value)) {
+  const facts: RuntimeFact[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    // The fast check settles the ordinary fact; ajv decides (and explains) everything else.
+    if (!check.certainlyValid(value) && !isValid('runtime-fact@v1', value)) {
+      const line = lines[i] as number;
       const issues = schemaIssues('runtime-fact@v1', value);
       const shown = issues.map((x) => `${x.pointer || '/'} ${x.message}`).join('; ');
       throw lineProblem(
@@ -62,7 +64,7 @@ export function factsFromNdjson(
     if (fact.purl !== undefined) {
       const why = purls.check(fact.purl);
       if (why !== null) {
-        throw lineProblem('PURL_INVALID', line, `purl is not a valid package URL: ${why}`, [
+        throw lineProblem('PURL_INVALID', lines[i] as number, `purl is not a valid package URL: ${why}`, [
           { pointer: '/purl', keyword: 'format', message: why },
         ]);
       }
@@ -74,7 +76,8 @@ export function factsFromNdjson(
 
 /** The JSON form: a `runtime-fact-batch@v1` document; errors carry JSON pointers. */
 export function factsFromJson(value: unknown): FactUpload {
-  const batch = validate('runtime-fact-batch@v1', value);
+  // The fast check settles the ordinary batch; ajv decides (and explains) everything else.
+  const batch = new FactCheck().certainlyValidBatch(value) ? value : validate('runtime-fact-batch@v1', value);
   const purls = new PurlChecker();
   batch.facts.forEach((fact, i) => {
     if (fact.purl === undefined) return;
@@ -85,12 +88,10 @@ export function factsFromJson(value: unknown): FactUpload {
       ]);
     }
   });
-  // `provenanceHash` is read when the batch schema declares it (see the service README).
-  const clientHash = (batch as { provenanceHash?: unknown }).provenanceHash;
   return {
     callgraphId: batch.callgraphId,
     source: batch.source,
     facts: batch.facts,
-    ...(typeof clientHash === 'string' ? { clientHash } : {}),
+    ...(batch.provenanceHash !== undefined ? { clientHash: batch.provenanceHash } : {}),
   };
 }

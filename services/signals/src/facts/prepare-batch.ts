@@ -1,7 +1,8 @@
 import { sha256 } from '@stella-ops/core';
-import { parseJsonBody, parseNdjson } from '@stella-ops/service-kit';
+import { parseJsonBody } from '@stella-ops/service-kit';
 import { type NormalizedBatch, normalizeBatch } from './normalize-batch.js';
 import { factsFromJson, factsFromNdjson } from './parse-facts.js';
+import { splitNdjson } from './split-ndjson.js';
 
 /** An uploaded batch body and what the request said about it. */
 export interface BatchInput {
@@ -43,13 +44,15 @@ export function prepareBatch(input: BatchInput): PreparedBatch {
   };
   const body = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const target = input.target;
-  const parsed = target ? parseNdjson(body) : parseJsonBody(body);
+  const ndjson = target ? splitNdjson(body) : undefined;
+  const json = target ? undefined : parseJsonBody(body);
   lap('parse');
-  const upload = target
-    ? factsFromNdjson(parsed as ReturnType<typeof parseNdjson>, target.callgraphId, target.source)
-    : factsFromJson(parsed);
+  const upload =
+    target && ndjson ? factsFromNdjson(ndjson, target.callgraphId, target.source) : factsFromJson(json);
   lap('validate');
-  const batch = normalizeBatch(upload.facts);
+  // Every fact passed runtime-fact@v1 above; without a backslash in the body no string needs escaping.
+  const escapeFree = ndjson ? ndjson.escapeFree : body.indexOf(0x5c) === -1;
+  const batch = normalizeBatch(upload.facts, { schemaValid: true, escapeFree, expectedBytes: body.length });
   lap('canonicalize');
   const provenanceHash = sha256(batch.canonical);
   lap('hash');
