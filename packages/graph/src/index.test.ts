@@ -23,6 +23,7 @@ describe('public API', () => {
       'allNodes',
       'buildReachGraph',
       'buildReachGraphReport',
+      'callgraphDigest',
       'createGraph',
       'cveSlice',
       'cveSubgraph',
@@ -34,13 +35,18 @@ describe('public API', () => {
       'fileSlice',
       'findNode',
       'generateReachGraph',
+      'isAffectedVersion',
       'isGraphError',
       'loadGraph',
       'nodeAt',
       'nodeId',
+      'osvDigest',
       'packageSlice',
       'reachableNodes',
+      'sinksDigest',
+      'sinksFromOsv',
       'sliceGraph',
+      'sortSinks',
     ]);
     expect(Object.keys(testing).sort()).toEqual(['Prng', 'generateReachGraph']);
   });
