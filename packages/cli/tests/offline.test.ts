@@ -218,6 +218,11 @@ describe('usage and help', () => {
 
   it('shows an example in the --help of every command', async () => {
     const commands = [
+      ['reachgraph'],
+      ['signals'],
+      ['signals', 'callgraph'],
+      ['signals', 'facts'],
+      ['signals', 'verify'],
       ['reachgraph', 'upsert'],
       ['reachgraph', 'get'],
       ['reachgraph', 'slice'],

@@ -262,6 +262,12 @@ describe('stella signals against the running service', () => {
       payloadType: 'application/vnd.stella.callgraph-manifest+json',
     });
 
+    const online = await stella(['signals', 'verify', '-', '--json'], {
+      env: signalsEnv['policy-engine'],
+      input: manifest.stdout,
+    });
+    expect(json(online)).toMatchObject({ verified: true, keyIds: ['signals-test-2025'] });
+
     const doc = JSON.parse(manifest.stdout) as { envelope: { payload: string } };
     const payload = JSON.parse(Buffer.from(doc.envelope.payload, 'base64').toString('utf8'));
     payload.nodeCount = 1000;
@@ -276,6 +282,11 @@ describe('stella signals against the running service', () => {
     ]);
     expect(bad.code).toBe(3);
     expect(errorOf(bad).code).toBe('DSSE_VERIFICATION_FAILED');
+    const badOnline = await stella(['--json', 'signals', 'verify', join(dir, 'manifest.tampered.json')], {
+      env: signalsEnv['policy-engine'],
+    });
+    expect(badOnline.code).toBe(3);
+    expect(errorOf(badOnline)).toMatchObject({ code: 'SIGNATURE_INVALID', status: 422 });
   });
 
   it('callgraph list finds graphs by purl', async () => {

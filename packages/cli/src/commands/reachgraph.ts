@@ -100,9 +100,13 @@ async function build(ctx: CommandContext, opts: BuildCliOptions): Promise<void> 
 
 /** `stella reachgraph ...`. */
 export function registerReachGraph(program: Command, run: Run): void {
-  const rg = program
-    .command('reachgraph')
-    .description('reachability graphs: store, fetch (verified), slice, replay (ReachGraph service)');
+  const rg = examples(
+    program
+      .command('reachgraph')
+      .description('reachability graphs: store, fetch (verified), slice, replay (ReachGraph service)'),
+    'stella reachgraph upsert graph.json',
+    'stella reachgraph slice blake3:9f2c… --cve CVE-2021-23337',
+  );
 
   examples(
     rg

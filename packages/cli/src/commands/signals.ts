@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { CliError, usage } from '../cli-error.js';
 import type { CommandContext } from '../context.js';
 import { counted, progressBar } from '../io/progress.js';
-import { openInput } from '../io/read-input.js';
+import { openInput, readJson } from '../io/read-input.js';
 import { MAX_BATCH_BYTES, splitNdjsonBatches } from '../io/split-batches.js';
 import { writeFileAtomic } from '../io/write-output.js';
 import { examples } from './help.js';
@@ -132,8 +132,15 @@ async function streamFacts(ctx: CommandContext, opts: StreamOptions): Promise<vo
 
 /** `stella signals ...`. */
 export function registerSignals(program: Command, run: Run): void {
-  const signals = program.command('signals').description('call graphs and runtime facts (Signals service)');
-  const callgraph = signals.command('callgraph').description('call graphs');
+  const signals = examples(
+    program.command('signals').description('call graphs and runtime facts (Signals service)'),
+    'stella signals callgraph push callgraph.ndjson',
+    'stella signals facts push facts.ndjson --callgraph 01JD8… --source web-1',
+  );
+  const callgraph = examples(
+    signals.command('callgraph').description('call graphs'),
+    'stella signals callgraph push callgraph.ndjson',
+  );
 
   examples(
     callgraph
@@ -202,7 +209,10 @@ export function registerSignals(program: Command, run: Run): void {
     'stella signals callgraph list pkg:npm/%40acme/api',
   );
 
-  const facts = signals.command('facts').description('runtime facts');
+  const facts = examples(
+    signals.command('facts').description('runtime facts'),
+    'stella signals facts stream --callgraph 01JD8…',
+  );
   examples(
     facts
       .command('push')
@@ -257,6 +267,25 @@ export function registerSignals(program: Command, run: Run): void {
         );
       }),
     'stella signals provenance 01JE2… --json | stella verify - --key signals.pem',
+  );
+
+  examples(
+    signals
+      .command('verify')
+      .description("check a DSSE envelope (or {envelope}/{attestation} document) with the service's keys")
+      .argument('<file>', 'envelope JSON, - for stdin')
+      .action(async (file: string, _o: unknown, cmd: Command) => {
+        const ctx = run(cmd);
+        const doc = (await readJson(ctx.io, file)) as Record<string, unknown> | null;
+        const envelope = doc?.['envelope'] ?? doc?.['attestation'] ?? doc;
+        const result = await ctx.signals().verify(envelope);
+        ctx.out.result(
+          result,
+          () => `${ctx.out.style('green', 'verified')} ${result.payloadType} by ${result.keyIds.join(', ')}`,
+        );
+      }),
+    'stella signals verify manifest.json',
+    'stella signals callgraph manifest 01JD8… --json | stella signals verify -',
   );
 
   examples(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { splitNdjsonBatches } from './split-batches.js';
+import { MAX_BATCH_BYTES, splitNdjsonBatches } from './split-batches.js';
 
 async function collect(chunks: Buffer[], max: number): Promise<Buffer[]> {
   const out: Buffer[] = [];
@@ -71,5 +71,24 @@ describe('splitNdjsonBatches', () => {
     await expect(collect([Buffer.from('ok\n'), Buffer.from('x'.repeat(20))], 10)).rejects.toMatchObject({
       code: 'LINE_TOO_LARGE',
     });
+  });
+});
+
+describe('splitNdjsonBatches at the service limit', () => {
+  it('cuts 21 MiB of facts into three batches of at most 10 MiB, losing no line', async () => {
+    const line = Buffer.from(`${JSON.stringify({ symbolId: 'x'.repeat(200), hitCount: 1 })}\n`);
+    const count = Math.ceil((21 * 1024 * 1024) / line.length);
+    async function* source() {
+      for (let i = 0; i < count; i += 1000) yield Buffer.concat(Array(Math.min(1000, count - i)).fill(line));
+    }
+    let lines = 0;
+    const sizes: number[] = [];
+    for await (const batch of splitNdjsonBatches(source())) {
+      sizes.push(batch.length);
+      lines += batch.length / line.length;
+    }
+    expect(sizes).toHaveLength(3);
+    expect(sizes.every((s) => s <= MAX_BATCH_BYTES && s % line.length === 0)).toBe(true);
+    expect(lines).toBe(count);
   });
 });
