@@ -163,30 +163,39 @@ function compareObservation(a: RuntimeObservation | undefined, b: RuntimeObserva
   return a.hitCount - b.hitCount || compareOptional(a.batches.join(','), b.batches.join(','));
 }
 
-/** Distinct explanations, found by their location string index (then compared field by field). */
+/**
+ * Distinct explanations, found by their location string index (then compared field by field): a
+ * chain per location through typed arrays, no map (a location is almost always unique to its edge).
+ */
 class ExplanationCollector {
-  private readonly byLoc = new Map<number, number | number[]>();
+  /** Newest explanation per location string index + 1 (0: no location), or -1. */
+  private head = new Int32Array(1024).fill(-1);
+  /** The explanation before each one in its location's chain, or -1. */
+  private readonly next: number[] = [];
   private readonly type: number[] = [];
   private readonly guard: number[] = [];
   private readonly loc: number[] = [];
   private readonly confidence: number[] = [];
 
   add(type: number, guard: number, loc: number, confidence: number): number {
-    const known = this.byLoc.get(loc);
-    if (known !== undefined) {
-      for (const i of typeof known === 'number' ? [known] : known) {
-        if (this.type[i] === type && this.guard[i] === guard && Object.is(this.confidence[i], confidence))
-          return i;
-      }
+    const slot = (loc + 1) >>> 0;
+    if (slot >= this.head.length) {
+      const grown = new Int32Array(Math.max(slot + 1, this.head.length * 2)).fill(-1);
+      grown.set(this.head);
+      this.head = grown;
+    }
+    // At most one explanation matches all four fields, so the search order does not matter.
+    for (let i = this.head[slot] as number; i !== -1; i = this.next[i] as number) {
+      if (this.type[i] === type && this.guard[i] === guard && Object.is(this.confidence[i], confidence))
+        return i;
     }
     const i = this.type.length;
     this.type.push(type);
     this.guard.push(guard);
     this.loc.push(loc);
     this.confidence.push(confidence);
-    if (known === undefined) this.byLoc.set(loc, i);
-    else if (typeof known === 'number') this.byLoc.set(loc, [known, i]);
-    else known.push(i);
+    this.next.push(this.head[slot] as number);
+    this.head[slot] = i;
     return i;
   }
 
