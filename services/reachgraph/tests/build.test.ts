@@ -85,6 +85,9 @@ describe('POST /v1/reachgraphs/build', () => {
     ]);
     const again = await build(body);
     expect([again.status, again.body.digest, again.body.created]).toEqual([200, first.body.digest, false]);
+    // a bare array of OSV records is the same document
+    const bare = await build({ ...body, vulnerabilities: (OSV as { vulns: unknown[] }).vulns });
+    expect([bare.status, bare.body.digest]).toEqual([200, first.body.digest]);
     const { rows } = await owner.query('select tenant, kind, digest from reachgraph.input_documents');
     expect(rows).toEqual([{ tenant: 'tenant-a', kind: 'osv', digest: sha256Canonical(OSV) }]);
     // the graph carries the runtime evidence

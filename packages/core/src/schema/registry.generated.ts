@@ -36,7 +36,20 @@ export const SCHEMA_DOCUMENTS = {
         }
       },
       "vulnerabilities": {
-        "$ref": "#/$defs/osvDocument"
+        "description": "An OSV document (`{vulns: [...]}`) or a bare array of OSV records (kept as `{vulns: [...]}`).",
+        "oneOf": [
+          {
+            "$ref": "#/$defs/osvDocument"
+          },
+          {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10000,
+            "items": {
+              "$ref": "#/$defs/osvVulnerability"
+            }
+          }
+        ]
       },
       "artifact": {
         "$ref": "reachgraph-min.v1.schema.json#/properties/artifact"

@@ -153,7 +153,11 @@ export interface BuildRequestV12 {
    * @maxItems 100000
    */
   sinks?: CommonV1VulnerableSink[];
-  vulnerabilities?: BuildRequestV1OsvDocument;
+  /**
+   * An OSV document (`{vulns: [...]}`) or a bare array of OSV records (kept as `{vulns: [...]}`).
+   */
+  vulnerabilities?:
+    BuildRequestV1OsvDocument | [BuildRequestV1OsvVulnerability, ...BuildRequestV1OsvVulnerability[]];
   artifact: Artifact;
   scope?: {
     selectors?: string[];

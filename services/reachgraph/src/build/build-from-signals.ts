@@ -48,7 +48,11 @@ async function fetchInputs(
       facts: b.facts,
     })),
   };
-  if (req.vulnerabilities) inputs.vulnerabilities = req.vulnerabilities as unknown as OsvDocument;
+  if (req.vulnerabilities) {
+    // A bare array of OSV records is kept (and digested) as the document `{vulns: [...]}`.
+    const v = req.vulnerabilities as unknown;
+    inputs.vulnerabilities = (Array.isArray(v) ? { vulns: v } : v) as OsvDocument;
+  }
   else inputs.sinks = req.sinks ?? [];
   if (req.scope) inputs.scope = req.scope;
   return inputs;
