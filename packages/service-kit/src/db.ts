@@ -13,6 +13,11 @@ export interface DbConfig {
   statementTimeoutMs?: number;
   /** How long to wait for a connection from the pool; default 5 s. */
   connectionTimeoutMs?: number;
+  /**
+   * Told about every connection a pool loses (database restart, `pg_terminate_backend`, network
+   * cut), idle or checked out; the pool discards that connection and opens a new one on demand.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 /** A pg pool with timeouts that make an unavailable database fail fast instead of hanging. */
@@ -24,8 +29,13 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
     statement_timeout: cfg.statementTimeoutMs ?? 30_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its connection (database restart) must not crash the process.
-  pool.on('error', () => {});
+  // A client losing its connection (database restart, terminated backend) emits 'error'. pg-pool
+  // listens only while the client is idle; a checked-out client (a running transaction, a COPY)
+  // has no listener, and an unhandled 'error' event would crash the process. Every client gets its
+  // own listener for its whole life: its query rejects, and release() discards it (not queryable).
+  const lost = (err: Error) => cfg.onConnectionError?.(err);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   // pg-pool's end() resolves as soon as it has *asked* its clients to end, before their sockets
   // close; a graceful shutdown must not exit with connections half-closed. 'remove' is emitted once
   // a client's connection has ended, so end() here waits for the last one.

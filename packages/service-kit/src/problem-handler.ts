@@ -12,9 +12,26 @@ const PG_UNAVAILABLE = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+  // SQLSTATE: connection exceptions (08…), too many connections, and the server shutting down
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
   '57P01',
+  '57P02',
   '57P03',
 ]);
+
+/**
+ * node-pg's own errors for a lost or unobtainable connection carry no code, only a message: the
+ * server closed the socket mid-query, the client already lost it, or the pool timed out waiting.
+ */
+const PG_CONNECTION_LOST =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
 
 /** Errors of the shared libraries and of the database/cache drivers. */
 export const defaultErrorMapper: ErrorMapper = (err) => {
@@ -47,7 +64,10 @@ export const defaultErrorMapper: ErrorMapper = (err) => {
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
       return problems.unsupportedMediaType('unsupported content encoding or charset');
     }
-    if (typeof e.code === 'string' && PG_UNAVAILABLE.has(e.code)) {
+    if (
+      (typeof e.code === 'string' && PG_UNAVAILABLE.has(e.code)) ||
+      (e.code === undefined && err instanceof Error && PG_CONNECTION_LOST.test(err.message))
+    ) {
       return problems.unavailable('DEPENDENCY_UNAVAILABLE', 'a backing service is unavailable', 5, err);
     }
     if (e.code === 'BLOB_STORE_UNAVAILABLE') {

@@ -104,7 +104,11 @@ export async function createAppContext(
   const logger = overrides.logger ?? rootLogger(cfg.service.logLevel);
   const registry = createMetricsRegistry();
   const metrics = createServiceMetrics(registry);
-  const pool = createPgPool({ url: cfg.db.url, max: cfg.db.poolMax });
+  const pool = createPgPool({
+    url: cfg.db.url,
+    max: cfg.db.poolMax,
+    onConnectionError: (err) => logger.warn({ err: err.message }, 'postgres connection lost (discarded)'),
+  });
   try {
     if (!overrides.skipRoleCheck) await assertRoleIsRestricted(pool);
     const authenticator = await createAuthenticator(cfg.auth, logger);

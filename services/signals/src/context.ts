@@ -55,7 +55,13 @@ export async function createAppContext(
   const logger = overrides.logger ?? rootLogger(cfg.logLevel);
   const registry = createMetricsRegistry();
   const metrics = createSignalsMetrics(registry);
-  const { pool, db, destroy: closeDb } = openDb(cfg.db.url, cfg.db.poolMax);
+  const {
+    pool,
+    db,
+    destroy: closeDb,
+  } = openDb(cfg.db.url, cfg.db.poolMax, (err) =>
+    logger.warn({ err: err.message }, 'postgres connection lost (discarded)'),
+  );
   const raw = overrides.blobStore ?? createBlobStore(cfg.cas.backend);
   try {
     const authenticator = await createAuthenticator(cfg.auth, subsystemLogger(logger, 'http'));

@@ -11,9 +11,12 @@ export interface Db {
   destroy(): Promise<void>;
 }
 
-/** Opens the pool (nothing is queried until first use). */
-export function openDb(url: string, poolMax = 10): Db {
-  const pool = createPgPool({ url, max: poolMax });
+/**
+ * Opens the pool (nothing is queried until first use). `onConnectionError` hears of every
+ * connection lost (it is discarded; the requests using it answer 503).
+ */
+export function openDb(url: string, poolMax = 10, onConnectionError?: (err: Error) => void): Db {
+  const pool = createPgPool({ url, max: poolMax, ...(onConnectionError ? { onConnectionError } : {}) });
   const root = createKysely<Database>(pool);
   return {
     pool,

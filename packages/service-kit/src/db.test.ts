@@ -1,0 +1,83 @@
+import { createTestDatabase, type TestDatabase } from '@stella-ops/testkit';
+import pg from 'pg';
+import { createPgPool } from './db.js';
+import { defaultErrorMapper } from './problem-handler.js';
+
+describe('createPgPool under a terminated backend', () => {
+  let db: TestDatabase;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('svckit_db');
+    admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await db?.drop();
+  });
+
+  const terminate = (pid: number) => admin.query('select pg_terminate_backend($1)', [pid]);
+
+  it('a checked-out client whose backend is terminated rejects its query (503 mapping) and never crashes; the pool recovers', async () => {
+    const lost: Error[] = [];
+    const pool = createPgPool({ url: db.url, max: 2, onConnectionError: (err) => lost.push(err) });
+    try {
+      const client = await pool.connect();
+      // pg-pool removes its own listener while a client is checked out: ours must remain
+      expect(client.listenerCount('error')).toBeGreaterThan(0);
+      const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]
+        ?.pid as number;
+      const running = client.query('select pg_sleep(5)').then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      await terminate(pid);
+      const err = await running;
+      expect(err).toBeInstanceOf(Error);
+      expect(defaultErrorMapper(err)?.status).toBe(503);
+      // the client then emits 'error' for the closed socket: told to our listener, not thrown
+      await new Promise((r) => setTimeout(r, 100));
+      expect(lost.length).toBeGreaterThan(0);
+      // a later query on the dead client fails with a mapped error, and release discards it
+      const after = await client.query('select 1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(defaultErrorMapper(after)?.status).toBe(503);
+      client.release();
+      expect((await pool.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('an idle client whose backend is terminated is dropped from the pool without an unhandled error', async () => {
+    const lost: Error[] = [];
+    const pool = createPgPool({ url: db.url, max: 1, onConnectionError: (err) => lost.push(err) });
+    try {
+      const pid = (await pool.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]
+        ?.pid as number;
+      await terminate(pid);
+      for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(lost.length).toBeGreaterThan(0);
+      const again = (await pool.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
+      expect(again).not.toBe(pid);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('maps node-pg connection-lost errors without a code to 503 DEPENDENCY_UNAVAILABLE', () => {
+    for (const message of [
+      'Connection terminated unexpectedly',
+      'Connection terminated due to connection timeout',
+      'Client has encountered a connection error and is not queryable',
+      'timeout exceeded when trying to connect',
+    ]) {
+      expect(defaultErrorMapper(new Error(message))?.code).toBe('DEPENDENCY_UNAVAILABLE');
+    }
+    expect(defaultErrorMapper(new Error('syntax error at or near'))).toBeUndefined();
+  });
+});
