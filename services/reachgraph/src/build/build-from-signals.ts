@@ -52,8 +52,9 @@ async function fetchInputs(
     // A bare array of OSV records is kept (and digested) as the document `{vulns: [...]}`.
     const v = req.vulnerabilities as unknown;
     inputs.vulnerabilities = (Array.isArray(v) ? { vulns: v } : v) as OsvDocument;
+  } else {
+    inputs.sinks = req.sinks ?? [];
   }
-  else inputs.sinks = req.sinks ?? [];
   if (req.scope) inputs.scope = req.scope;
   return inputs;
 }
