@@ -10,6 +10,14 @@ export interface SignalsMetrics {
   /** `result` = success | failure, so the §8.2 `SignalsAttestationFailure` alert works. */
   attestations: Counter<'result'>;
   casOperations: Counter<'operation' | 'result'>;
+  /**
+   * Not in §8.1: runtime-fact batches whose facts blob was stored, by `provenance` = `recorded`
+   * (provenance record stored and the batch indexed) or `missing` (the request failed after the
+   * facts were stored, before their provenance record was). The §8.2 `SignalsProvenanceMissing`
+   * alert is computed from it (see the README): the contract's own expression subtracts records
+   * from facts, which never balance.
+   */
+  factBatches: Counter<'provenance'>;
 }
 
 /** Registers the Signals metrics on the app's own registry. */
@@ -56,6 +64,12 @@ export function createSignalsMetrics(registry: Registry): SignalsMetrics {
       name: 'signals_cas_operations_total',
       help: 'CAS operations',
       labelNames: ['operation', 'result'],
+      registers,
+    }),
+    factBatches: new Counter({
+      name: 'signals_runtime_fact_batches_total',
+      help: 'Runtime-fact batches whose facts were stored, by whether their provenance record was (recorded) or the ingest failed first (missing)',
+      labelNames: ['provenance'],
       registers,
     }),
   };

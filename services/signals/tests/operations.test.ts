@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-// Contract §8.1, names and labels exactly (plus `result` on attestations for the §8.2 alert).
+// Contract §8.1, names and labels exactly (plus `result` on attestations and the batch counter,
+// for the §8.2 alerts).
 const CONTRACT_METRICS: Record<string, { type: string; labels: string[] }> = {
   signals_callgraphs_stored_total: { type: 'counter', labels: ['language', 'tenant'] },
   signals_callgraph_nodes_total: { type: 'histogram', labels: ['language'] },
@@ -20,6 +21,8 @@ const CONTRACT_METRICS: Record<string, { type: string; labels: string[] }> = {
   signals_provenance_records_total: { type: 'counter', labels: [] },
   signals_attestations_created_total: { type: 'counter', labels: ['result'] },
   signals_cas_operations_total: { type: 'counter', labels: ['operation', 'result'] },
+  // Not in §8.1: batches with/without their provenance record, for the §8.2 SignalsProvenanceMissing alert.
+  signals_runtime_fact_batches_total: { type: 'counter', labels: ['provenance'] },
 };
 
 function labelsOf(sample: string): string[] {
@@ -76,6 +79,8 @@ describe('operations', () => {
     expect(text).toMatch(/signals_callgraphs_stored_total\{language="javascript",tenant="tenant-a"\} 1/);
     expect(text).toMatch(/signals_runtime_facts_ingested_total\{fact_type="load",tenant="tenant-a"\} 1/);
     expect(text).toMatch(/signals_provenance_records_total 1/);
+    expect(text).toMatch(/signals_runtime_fact_batches_total\{provenance="recorded"\} 1/);
+    expect(text).not.toMatch(/provenance="missing"/);
     expect(text).toMatch(/signals_attestations_created_total\{result="success"\} 1/);
     expect(text).toMatch(/signals_cas_operations_total\{operation="put",result="success"\} \d+/);
     expect(text).toMatch(/http_request_duration_seconds_bucket\{.*route="\/signals\/callgraphs"/);
@@ -97,7 +102,7 @@ describe('operations', () => {
     expect([res.status, res.body.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
   });
 
-  it('counts a failed attestation with result="failure" (the §8.2 alert) and stores no batch', async () => {
+  it('counts a failed attestation with result="failure" and the batch as missing its provenance (the §8.2 alerts), and indexes no batch', async () => {
     const registry = createMetricsRegistry(false);
     const { createSignalsMetrics } = await import('../src/metrics.js');
     const metrics = createSignalsMetrics(registry);
@@ -133,7 +138,13 @@ describe('operations', () => {
       .send(ndjson([fact(1)]));
     expect([res.status, res.body.code]).toEqual([500, 'INTERNAL']);
     expect(res.text).not.toMatch(/HSM/);
-    expect(await registry.metrics()).toMatch(/signals_attestations_created_total\{result="failure"\} 1/);
+    const text = await registry.metrics();
+    expect(text).toMatch(/signals_attestations_created_total\{result="failure"\} 1/);
+    expect(text).toMatch(/signals_runtime_fact_batches_total\{provenance="missing"\} 1/);
+    expect(text).toMatch(/signals_provenance_records_total 0/);
+    // The contract-shaped SignalsProvenanceMissing expression: batches - provenance records.
+    const batches = [...text.matchAll(/^signals_runtime_fact_batches_total\{[^}]*\} (\d+)$/gm)];
+    expect(batches.reduce((n, m) => n + Number(m[1]), 0)).toBe(1);
     expect(await count()).toBe(before);
   });
 });

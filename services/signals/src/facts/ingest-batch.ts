@@ -1,3 +1,4 @@
+import type { PutResult } from '@stella-ops/cas';
 import {
   canonicalize,
   type DsseEnvelope,
@@ -68,7 +69,42 @@ export async function ingestBatch(
       metadata: { 'batch-id': batchId, tenant },
     }),
   );
-  if (stored.digest !== batch.provenanceHash) throw new Error(`blob store recorded ${stored.digest}`);
+  // From here the facts are in the store: count whether their provenance record follows.
+  try {
+    if (stored.digest !== batch.provenanceHash) throw new Error(`blob store recorded ${stored.digest}`);
+    const result = await recordBatch(ctx, tenant, batch, receivedAt, timings, {
+      batchId,
+      provenanceId,
+      keys,
+      callgraph,
+      stored,
+    });
+    ctx.metrics.factBatches.inc({ provenance: 'recorded' });
+    return result;
+  } catch (err) {
+    ctx.metrics.factBatches.inc({ provenance: 'missing' });
+    throw err;
+  }
+}
+
+/** What {@link ingestBatch} decided and stored before the provenance record. */
+interface StoredFacts {
+  batchId: string;
+  provenanceId: string;
+  keys: { facts: string; provenance: string; attestation: string };
+  callgraph: { graph_id: string; digest: string };
+  stored: PutResult;
+}
+
+/** Attests the stored facts, stores the provenance record and indexes the batch. */
+async function recordBatch(
+  ctx: AppContext,
+  tenant: string,
+  batch: PreparedBatch,
+  receivedAt: Date,
+  timings: Timings,
+  { batchId, provenanceId, keys, callgraph, stored }: StoredFacts,
+): Promise<IngestResult> {
   const ingestedAt = new Date();
 
   let attestation: DsseEnvelope | null = null;
