@@ -3,7 +3,7 @@ import express from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
 import { problems } from './problem.js';
-import { notFoundHandler, problemHandler } from './problem-handler.js';
+import { instanceOf, notFoundHandler, problemHandler } from './problem-handler.js';
 
 function appThrowing(err: unknown) {
   const a = express();
@@ -79,5 +79,33 @@ describe('problemHandler', () => {
     const res = await request(appThrowing(null)).get('/nope');
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('ROUTE_NOT_FOUND');
+  });
+});
+
+describe('hostile request paths', () => {
+  const app = express();
+  app.get('/things/:id', (req, res) => {
+    res.json({ id: req.params['id'] });
+  });
+  app.use(notFoundHandler);
+  app.use(problemHandler(pino({ level: 'silent' })));
+
+  it('answers a path parameter with broken percent-encoding 400 PATH_INVALID, not 500', async () => {
+    for (const bad of ['%E0%A4%A', '%', '%zz', '%C0%AF', '%ff%fe']) {
+      const res = await request(app).get(`/things/${bad}`);
+      expect([res.status, res.body.code]).toEqual([400, 'PATH_INVALID']);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('keeps `instance` a valid URI reference whatever the client sent', async () => {
+    const res = await request(app).get('/nowhere/%E0%A4%A/50%');
+    expect([res.status, res.body.code, res.body.instance]).toEqual([
+      404,
+      'ROUTE_NOT_FOUND',
+      '/nowhere/%E0%A4%25A/50%25',
+    ]);
+    expect(instanceOf('/a b/\u00e9/\u{1f600}/ok%20?q=1')).toBe('/a%20b/%E9/%F0%9F%98%80/ok%20');
+    expect(instanceOf('/plain/path-1.2_~')).toBe('/plain/path-1.2_~');
   });
 });

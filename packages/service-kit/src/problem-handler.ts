@@ -64,6 +64,10 @@ export const defaultErrorMapper: ErrorMapper = (err) => {
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
       return problems.unsupportedMediaType('unsupported content encoding or charset');
     }
+    // The router could not percent-decode a path parameter (`/x/%E0%A4%A`): the client's URL is bad.
+    if (err instanceof URIError && e.status === 400) {
+      return problems.badRequest('PATH_INVALID', 'the request path is not valid percent-encoded UTF-8');
+    }
     if (
       (typeof e.code === 'string' && PG_UNAVAILABLE.has(e.code)) ||
       (e.code === undefined && err instanceof Error && PG_CONNECTION_LOST.test(err.message))
@@ -86,6 +90,21 @@ export const defaultErrorMapper: ErrorMapper = (err) => {
   }
   return undefined;
 };
+
+/**
+ * The request path as a problem's `instance`: a valid URI reference even when the client sent
+ * broken percent-encoding or raw bytes (a stray `%` becomes `%25`, other characters a URI may not
+ * hold are percent-encoded).
+ */
+export function instanceOf(originalUrl: string): string {
+  const path = originalUrl.split('?')[0] ?? '';
+  return path.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/gu, (c) => {
+    const code = c.charCodeAt(0);
+    // Node gives raw request bytes as latin1 characters; anything wider is encoded as UTF-8.
+    const bytes = code <= 0xff ? [code] : [...Buffer.from(c, 'utf8')];
+    return bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  });
+}
 
 /**
  * The one Express error handler: renders {@link HttpProblem}s (and whatever `mappers` recognise) as
@@ -115,7 +134,7 @@ export function problemHandler(logger: Logger, mappers: ErrorMapper[] = []): Err
     res
       .status(problem.status)
       .type('application/problem+json')
-      .send(JSON.stringify(problemBody(problem, req.originalUrl.split('?')[0])));
+      .send(JSON.stringify(problemBody(problem, instanceOf(req.originalUrl))));
   };
 }
 
