@@ -20,7 +20,9 @@ function inRange(version: string, range: OsvRange): boolean | undefined {
     })
     .filter((e) => e.kind !== 'limit');
   if (events.some((e) => e.at === null)) return undefined;
-  events.sort((a, b) => semver.compare(a.at as string, b.at as string));
+  // At one version, `introduced` comes first: `introduced: X, fixed: X` affects nothing.
+  const rank = (kind: string) => (kind === 'introduced' ? 0 : 1);
+  events.sort((a, b) => semver.compare(a.at as string, b.at as string) || rank(a.kind) - rank(b.kind));
   for (const e of events) {
     const c = semver.compare(v, e.at as string);
     if (e.kind === 'introduced' && c >= 0) affected = true;

@@ -5,6 +5,8 @@ import {
   sha256Canonical,
   type VulnerableSink,
 } from '@stella-ops/core';
+import fc from 'fast-check';
+import semver from 'semver';
 import { sha } from '../__tests__/fixtures.js';
 import { expectValid } from '../__tests__/schema.js';
 import { buildReachGraph, buildReachGraphReport } from './build-reach-graph.js';
@@ -109,6 +111,21 @@ describe('sinksFromOsv', () => {
     expect(isAffectedVersion('not-semver', twoWindows)).toBe(true);
     expect(isAffectedVersion(null, twoWindows)).toBe(true);
     expect(isAffectedVersion('9.9.9', a({}))).toBe(true);
+  });
+
+  it('agrees with semver on [introduced, fixed) windows, whatever the order of events', () => {
+    const version = fc.tuple(fc.nat(5), fc.nat(5), fc.nat(5)).map(([a, b, c]) => `${a}.${b}.${c}`);
+    fc.assert(
+      fc.property(version, version, version, fc.boolean(), (a, b, v, reversed) => {
+        const [lo, hi] = semver.lte(a, b) ? [a, b] : [b, a];
+        const events = [{ introduced: lo }, { fixed: hi }];
+        const affected: OsvAffected = { ranges: [semverRange(...(reversed ? events.reverse() : events))] };
+        expect(isAffectedVersion(v, affected)).toBe(semver.satisfies(v, `>=${lo} <${hi}`));
+      }),
+      { numRuns: 300 },
+    );
+    const empty = semverRange({ fixed: '1.0.0' }, { introduced: '1.0.0' });
+    expect(isAffectedVersion('1.0.0', { ranges: [empty] })).toBe(false);
   });
 
   it('maps ecosystems to purls and reads Go import symbols', () => {
