@@ -69,7 +69,9 @@ export async function startStack(): Promise<Stack> {
     const bucket = uniqueBucketName('e2e');
     const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const signingPublicPem = String(signing.publicKey.export({ type: 'spki', format: 'pem' }));
-    const [signalsPort, reachgraphPort] = [await freePort(), await freePort()];
+    const signalsPort = await freePort();
+    let reachgraphPort = await freePort();
+    while (reachgraphPort === signalsPort) reachgraphPort = await freePort();
     const signalsUrl = `http://127.0.0.1:${signalsPort}`;
     const reachgraphUrl = `http://127.0.0.1:${reachgraphPort}`;
 
