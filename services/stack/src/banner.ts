@@ -30,14 +30,14 @@ export function printBanner(
     say('');
     say(`Why is ${demo.cve} reachable?`);
     say('');
-    for (const line of demo.explanation) say(`  ${line}`);
+    for (const line of demo.explanation) say(line ? `  ${line}` : '');
     say('');
     say('Try it yourself:');
     say(
       `  curl -s -H "Authorization: Bearer $STELLA_TOKEN" '${rg}/v1/reachgraphs/${demo.graphDigest}/slice?cve=${demo.cve}'`,
     );
     say(`  node packages/cli/dist/bin.js reachgraph slice ${demo.graphDigest} --cve ${demo.cve}`);
-    say(`  open ${rg}/ui/#/graph/${demo.graphDigest}?cve=${demo.cve}`);
+    say(`  open ${rg}/ui/graphs/${demo.graphDigest}?cve=${demo.cve}`);
   }
   say('');
   say('Press Ctrl-C to stop everything.');
