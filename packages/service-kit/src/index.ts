@@ -20,4 +20,4 @@ export { HttpProblem, issuesFromSchema, problemBody, problems, problemType } fro
 export type { ErrorMapper } from './problem-handler.js';
 export { defaultErrorMapper, notFoundHandler, problemHandler } from './problem-handler.js';
 export type { RunningServer } from './server.js';
-export { listen, onShutdownSignal } from './server.js';
+export { answerClientErrors, listen, onShutdownSignal } from './server.js';
