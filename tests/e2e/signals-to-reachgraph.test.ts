@@ -145,6 +145,9 @@ function filesContaining(dir: string, part: string): string[] {
     const minimist = (await rg('GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-44906`))
       .body as unknown as Slice;
     expect(minimist.verdict).toBe('reachable');
+    expect(new Set(minimist.paths.map((p) => p.entrypoint))).toEqual(new Set(['app:src/cli.js#main']));
+    const zipObjectDeep = (await rg('GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2020-8203`)).body;
+    expect(zipObjectDeep['verdict']).toBe('not_reachable');
     expect(minimist.paths.flatMap((p) => p.hops).some((h) => h.observed)).toBe(false);
     const unobserved = await rg('GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-44906&observed=exclude`);
     expect((unobserved.body as unknown as Slice).verdict).toBe('reachable');
