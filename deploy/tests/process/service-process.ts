@@ -73,16 +73,32 @@ export function startServiceProcess(
   };
 }
 
-/** Polls `GET url` until it answers 200 (or throws after `timeoutMs`). */
-export async function waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls `GET url` until it answers 200; throws with the process's stderr when it exits first or
+ * after `timeoutMs`.
+ */
+export async function waitUntilReady(
+  url: string,
+  service: ServiceProcess,
+  timeoutMs = 30_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
+  let last = 'no answer';
   for (;;) {
     try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
     }
-    if (Date.now() > until) throw new Error(`${url} did not become ready`);
+    const { exitCode, signalCode } = service.child;
+    if (exitCode !== null || signalCode !== null || Date.now() > until) {
+      const report = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 1000))]);
+      throw new Error(
+        `${url} did not become ready (${last}); exit ${exitCode ?? signalCode}: ${report?.stderr ?? ''}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

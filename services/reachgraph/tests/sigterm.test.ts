@@ -74,7 +74,7 @@ function graphFor(i: number): ReturnType<typeof exampleGraph> {
   it('finishes every in-flight upload, refuses new connections, closes Postgres and Redis and exits 0', async () => {
     service = startServiceProcess(BIN, ['serve'], env);
     const base = `http://127.0.0.1:${port}`;
-    await waitUntilReady(`${base}/readyz`);
+    await waitUntilReady(`${base}/readyz`, service);
     const auth = await token({ tenant: 'tenant-a' });
 
     // A slice first, so the Redis cache and rate limiter hold live connections and keys.
@@ -90,10 +90,10 @@ function graphFor(i: number): ReturnType<typeof exampleGraph> {
     });
     expect(slice.status).toBe(200);
 
-    // Four uploads streamed slowly, 12 pieces 150 ms apart.
+    // Four uploads streamed slowly, 12 pieces 250 ms apart.
     const headers = { authorization: auth, 'content-type': 'application/json' };
     const uploads = [2, 3, 4, 5].map((i) =>
-      slowPost(`${base}/v1/reachgraphs`, headers, pieces(JSON.stringify(graphFor(i), null, 2), 12), 150),
+      slowPost(`${base}/v1/reachgraphs`, headers, pieces(JSON.stringify(graphFor(i), null, 2), 12), 250),
     );
     await Promise.all(uploads.map((u) => u.started));
     await new Promise((r) => setTimeout(r, 200));
@@ -107,7 +107,7 @@ function graphFor(i: number): ReturnType<typeof exampleGraph> {
 
     service.terminate();
     let refused = false;
-    for (let i = 0; i < 20 && !refused; i++) {
+    for (let i = 0; i < 40 && !refused; i++) {
       refused = await connectionRefused(port);
       if (!refused) await new Promise((r) => setTimeout(r, 50));
     }

@@ -91,7 +91,7 @@ const TENANT = 'tenant-a';
   it('finishes every in-flight upload, refuses new connections, closes its clients and exits 0', async () => {
     service = startServiceProcess(BIN, ['serve'], env);
     const base = `http://127.0.0.1:${port}`;
-    await waitUntilReady(`${base}/readyz`);
+    await waitUntilReady(`${base}/readyz`, service);
 
     const first = await fetch(`${base}/signals/callgraphs`, {
       method: 'POST',
@@ -101,7 +101,7 @@ const TENANT = 'tenant-a';
     expect(first.status).toBe(201);
     const { graphId } = (await first.json()) as { graphId: string };
 
-    // Five uploads streamed slowly: three call graphs and two fact batches, 12 pieces 150 ms apart.
+    // Five uploads streamed slowly: three call graphs and two fact batches, 12 pieces 250 ms apart.
     const callgraphHeaders = {
       authorization: await auth('scanner-worker'),
       'content-type': 'application/x-ndjson',
@@ -116,7 +116,7 @@ const TENANT = 'tenant-a';
           `${base}/signals/callgraphs`,
           callgraphHeaders,
           pieces(ndjson(callgraphRecords(n)), 12),
-          150,
+          250,
         ),
       ),
       ...[200, 201].map((n) =>
@@ -124,7 +124,7 @@ const TENANT = 'tenant-a';
           `${base}/signals/runtime-facts?callgraphId=${graphId}&source=agent-1`,
           factHeaders,
           pieces(ndjson(Array.from({ length: n }, (_, i) => fact(i))), 12),
-          150,
+          250,
         ),
       ),
     ];
@@ -140,7 +140,7 @@ const TENANT = 'tenant-a';
     service.terminate();
     // The listener closes at once; the uploads are still streaming.
     let refused = false;
-    for (let i = 0; i < 20 && !refused; i++) {
+    for (let i = 0; i < 40 && !refused; i++) {
       refused = await connectionRefused(port);
       if (!refused) await new Promise((r) => setTimeout(r, 50));
     }
