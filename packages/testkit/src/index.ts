@@ -3,6 +3,18 @@
  * Private to the workspace; never imported by production code.
  */
 
+export type { AnswerLike } from './hostile.js';
+export {
+  answerViolations,
+  CaseLedger,
+  compressionBomb,
+  deepJson,
+  INVALID_UTF8,
+  leaksIn,
+  SQL_INJECTION,
+  splice,
+  TRAVERSAL,
+} from './hostile.js';
 export { freePort } from './port.js';
 export type { CreateTestDatabaseOptions, TestDatabase } from './postgres.js';
 export { createTestDatabase } from './postgres.js';
