@@ -98,10 +98,31 @@ export function compactGraph(binary: Uint8Array): Graph {
 /** Largest decompressed binary graph accepted from the store. */
 const MAX_BINARY_BYTES = 4 * 1024 * 1024 * 1024 - 1;
 
-/** A stored binary graph (zstd) decoded for slicing; `bytes` is its weight in the LRU. */
+/**
+ * Whether a stored blob is a zstd frame that carries a content checksum (Frame_Header_Descriptor
+ * bit 2). The service writes every blob as one such frame, and decompressing it verifies that
+ * checksum over the whole output.
+ */
+export function hasContentChecksum(compressed: Uint8Array): boolean {
+  return (
+    compressed.length > 4 &&
+    compressed[0] === 0x28 &&
+    compressed[1] === 0xb5 &&
+    compressed[2] === 0x2f &&
+    compressed[3] === 0xfd &&
+    ((compressed[4] as number) & 0x04) !== 0
+  );
+}
+
+/**
+ * A stored binary graph (zstd) decoded for slicing; `bytes` is its weight in the LRU. When the
+ * frame's content checksum was verified by decompression, the graph's own SHA-256 over the same
+ * bytes is not computed again (every structural and range check still runs).
+ */
 export function decodeStoredGraph(compressed: Uint8Array): { graph: Graph; bytes: number } {
   const bytes = zstdDecompress(compressed, MAX_BINARY_BYTES);
-  return { graph: decodeGraph(bytes), bytes: bytes.length };
+  const verify = hasContentChecksum(compressed) ? 'ranges' : 'checksum';
+  return { graph: decodeGraph(bytes, { verify }), bytes: bytes.length };
 }
 
 /** Limits a slice answer must respect, and the page of paths a response carries. */

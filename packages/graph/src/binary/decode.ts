@@ -13,9 +13,12 @@ export interface DecodeOptions {
    * `'checksum'` (default): header, checksum and every index range are checked — enough to reject
    * any corruption. `'full'` also re-derives what the checksum vouches for (ids sorted and unique,
    * reverse adjacency equal to the forward one, each node's targets ascending): use it for bytes
-   * from a party that could have forged a matching checksum.
+   * from a party that could have forged a matching checksum. `'ranges'` skips the checksum but
+   * checks everything else it checks (no slice can read out of bounds): only for bytes whose
+   * integrity something else has just verified, such as the content checksum of the zstd frame
+   * they were stored in.
    */
-  verify?: 'checksum' | 'full';
+  verify?: 'checksum' | 'full' | 'ranges';
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -27,7 +30,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * mismatch, truncation, offsets or indexes out of range — is a GRAPH_BINARY_INVALID error.
  */
 export function decodeGraph(bytes: Uint8Array, options: DecodeOptions = {}): Graph {
-  const header = readHeader(bytes);
+  const verify = options.verify ?? 'checksum';
+  if (verify !== 'checksum' && verify !== 'full' && verify !== 'ranges') {
+    fail('GRAPH_BINARY_INVALID', `unknown verify option ${JSON.stringify(verify)}`);
+  }
+  const header = readHeader(bytes, verify !== 'ranges');
   // `new Uint8Array(view)` copies (a Buffer's `slice` would not)
   const data = bytes.byteOffset % SECTION_ALIGN === 0 ? bytes : new Uint8Array(bytes);
   const sections = new Map<string, SectionArray>();
@@ -80,7 +87,7 @@ export function decodeGraph(bytes: Uint8Array, options: DecodeOptions = {}): Gra
     },
   };
   checkColumns(graph);
-  if (options.verify === 'full') verifyGraph(graph);
+  if (verify === 'full') verifyGraph(graph);
   return graph;
 }
 

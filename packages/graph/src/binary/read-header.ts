@@ -25,10 +25,10 @@ function bad(message: string): never {
 
 /**
  * Reads and checks the header and section table: magic, version, flags, sizes, the checksum over
- * the whole file, and that every section lies in the file, aligned, in order, with the length its
- * counts imply.
+ * the whole file (unless `checksum` is false), and that every section lies in the file, aligned, in
+ * order, with the length its counts imply.
  */
-export function readHeader(bytes: Uint8Array): Header {
+export function readHeader(bytes: Uint8Array, checksum = true): Header {
   if (!(bytes instanceof Uint8Array)) bad('expected a Uint8Array');
   if (bytes.length < SECTION_TABLE_END) bad(`truncated: ${bytes.length} bytes is shorter than the header`);
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) bad('bad magic: not a binary graph');
@@ -41,8 +41,10 @@ export function readHeader(bytes: Uint8Array): Header {
   const fileLength = u32(H.fileLength);
   if (fileLength !== bytes.length)
     bad(`length mismatch: header says ${fileLength} bytes, got ${bytes.length}`);
-  const sum = checksumOf(bytes);
-  for (let i = 0; i < sum.length; i++) if (bytes[H.checksum + i] !== sum[i]) bad('checksum mismatch');
+  if (checksum) {
+    const sum = checksumOf(bytes);
+    for (let i = 0; i < sum.length; i++) if (bytes[H.checksum + i] !== sum[i]) bad('checksum mismatch');
+  }
   if (u32(H.sectionCount) !== SECTIONS.length) bad('unexpected section count');
   for (let at = H.reserved; at < HEADER_SIZE; at++) if (bytes[at] !== 0) bad('reserved header bytes set');
 
