@@ -90,9 +90,10 @@ export async function indexDocument(
 /**
  * The graph as the LRU keeps it: decoded from its binary form (typed-array views over one buffer),
  * so the LRU's byte weight is what the graph really holds — unlike the index built from JSON.
+ * `binary` was just encoded by this process (or its index worker): no checksum to verify.
  */
 export function compactGraph(binary: Uint8Array): Graph {
-  return decodeGraph(binary);
+  return decodeGraph(binary, { verify: 'ranges' });
 }
 
 /** Largest decompressed binary graph accepted from the store. */
