@@ -3,12 +3,14 @@
 // test can tell a drained, closed process from one that just called process.exit().
 // stderr is a pipe here, and pipe writes are synchronous on Linux, so the line is never lost.
 process.on('exit', (code) => {
-  // Sockets still open, by peer: which client (Postgres, Redis, S3) or server connection it is.
+  const stdio = new Set([process.stdin, process.stdout, process.stderr]);
+  // Sockets by peer port (which client: Postgres, Redis, S3, or an HTTP connection). A socket
+  // destroyed in the last tick is still listed as a resource until libuv runs its close callback:
+  // it is closed already (its fd is released), so it is reported apart.
   const sockets = process
     ._getActiveHandles()
-    .filter((h) => typeof h?.remotePort === 'number' || typeof h?.localPort === 'number')
-    .filter((h) => h !== process.stderr && h !== process.stdout && h !== process.stdin)
-    .map((h) => `${h.localPort ?? '?'}->${h.remotePort ?? '?'}${h.destroyed ? ' (destroyed)' : ''}`);
+    .filter((h) => !stdio.has(h) && typeof h?.destroyed === 'boolean' && 'remotePort' in h)
+    .map((h) => ({ peer: `${h.localPort ?? '?'}->${h.remotePort ?? '?'}`, destroyed: h.destroyed }));
   const report = { code, resources: process.getActiveResourcesInfo(), sockets };
   process.stderr.write(`\nEXIT_REPORT ${JSON.stringify(report)}\n`);
 });

@@ -9,9 +9,12 @@ const EXIT_REPORT = fileURLToPath(new URL('./exit-report.mjs', import.meta.url))
 export interface ExitReport {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** `process.getActiveResourcesInfo()` in the process's `exit` event, stdio pipes left out. */
+  /**
+   * `process.getActiveResourcesInfo()` in the process's `exit` event: stdio pipes, timers and
+   * sockets already destroyed (closing) left out.
+   */
   openHandles: string[];
-  /** Open sockets at exit as `localPort->remotePort`. */
+  /** Sockets not yet destroyed at exit, as `localPort->remotePort`. */
   sockets: string[];
   /** Milliseconds from {@link ServiceProcess.terminate} to the exit. */
   exitedAfterMs: number;
@@ -48,13 +51,22 @@ export function startServiceProcess(
     child.once('close', (code, signal) => {
       const line = /EXIT_REPORT (.*)\n/.exec(stderr)?.[1];
       const report = line
-        ? (JSON.parse(line) as { resources: string[]; sockets: string[] })
+        ? (JSON.parse(line) as { resources: string[]; sockets: { peer: string; destroyed: boolean }[] })
         : { resources: ['<no report>'], sockets: [] };
+      let closing = report.sockets.filter((s) => s.destroyed).length;
+      const openHandles = report.resources.filter((r) => {
+        if (['PipeWrap', 'TTYWrap', 'Timeout', 'Immediate'].includes(r)) return false;
+        if (r === 'TCPSocketWrap' && closing > 0) {
+          closing--;
+          return false;
+        }
+        return true;
+      });
       resolve({
         code,
         signal,
-        openHandles: report.resources.filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap'),
-        sockets: report.sockets,
+        openHandles,
+        sockets: report.sockets.filter((s) => !s.destroyed).map((s) => s.peer),
         exitedAfterMs: termAt ? Date.now() - termAt : -1,
         stderr,
       });

@@ -122,7 +122,7 @@ function graphFor(i: number): ReturnType<typeof exampleGraph> {
     expect(exit.exitedAfterMs).toBeLessThan(20_000);
     // Nothing left open: no HTTP server or socket (Postgres, Redis), no worker thread.
     expect({
-      handles: exit.openHandles.filter((h) => h !== 'Timeout' && h !== 'Immediate'),
+      handles: exit.openHandles,
       sockets: exit.sockets,
     }).toEqual({ handles: [], sockets: [] });
     expect(exit.stderr).not.toMatch(/shutdown (timed out|failed)/);
