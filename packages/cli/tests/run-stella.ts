@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** Timeout of a test that runs the binary several times (Node start-up is slow on a loaded machine). */
+export const SLOW = 180_000;
+
 /** The built binary: `pnpm test` builds it (turbo) before jest runs. */
 export const STELLA_BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { blake3, sha256 } from '@stella-ops/core';
 import { callgraphRecords, fact, ndjson } from '../../../services/signals/tests/fixtures.js';
 import { type RunningServices, startServices } from '../../client/tests/services.js';
-import { errorOf, type StellaRun, stella } from './run-stella.js';
+import { errorOf, SLOW, type StellaRun, stella } from './run-stella.js';
 
 const repo = (p: string) => new URL(`../../../${p}`, import.meta.url);
 const EXAMPLE = repo('schemas/examples/reachgraph-min.v1/valid-express-lodash.json');
@@ -31,7 +31,7 @@ beforeAll(async () => {
   }
   await writeFile(join(dir, 'graph.json'), await readFile(EXAMPLE));
   await writeFile(join(dir, 'reachgraph.pem'), svc.reachgraphSigningKeyPem);
-});
+}, SLOW);
 afterAll(async () => {
   await svc.stop();
   await rm(dir, { recursive: true, force: true });
@@ -46,138 +46,176 @@ describe('stella reachgraph against the running service', () => {
     );
     expect(stored.created).toBe(true);
     digest = stored.digest;
-  });
+  }, SLOW);
 
-  it('upsert stores a graph under the digest `stella digest` computes offline, idempotently', async () => {
-    const local = json<{ digest: string }>(await stella(['digest', '--json', join(dir, 'graph.json')]));
-    expect(local.digest).toBe(digest);
-    const again = await stella(['reachgraph', 'upsert', join(dir, 'graph.json')], { env: rgEnv });
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`${digest} (already stored)`);
-  });
+  it(
+    'upsert stores a graph under the digest `stella digest` computes offline, idempotently',
+    async () => {
+      const local = json<{ digest: string }>(await stella(['digest', '--json', join(dir, 'graph.json')]));
+      expect(local.digest).toBe(digest);
+      const again = await stella(['reachgraph', 'upsert', join(dir, 'graph.json')], { env: rgEnv });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain(`${digest} (already stored)`);
+    },
+    SLOW,
+  );
 
-  it('upsert --expect-digest with another digest fails with exit 3 (DIGEST_MISMATCH)', async () => {
-    const run = await stella(
-      ['--json', 'reachgraph', 'upsert', '-', '--expect-digest', `blake3:${'0'.repeat(64)}`],
-      { env: rgEnv, input: await readFile(EXAMPLE) },
-    );
-    expect(run.code).toBe(3);
-    expect(errorOf(run)).toMatchObject({ code: 'DIGEST_MISMATCH', status: 422 });
-  });
+  it(
+    'upsert --expect-digest with another digest fails with exit 3 (DIGEST_MISMATCH)',
+    async () => {
+      const run = await stella(
+        ['--json', 'reachgraph', 'upsert', '-', '--expect-digest', `blake3:${'0'.repeat(64)}`],
+        { env: rgEnv, input: await readFile(EXAMPLE) },
+      );
+      expect(run.code).toBe(3);
+      expect(errorOf(run)).toMatchObject({ code: 'DIGEST_MISMATCH', status: 422 });
+    },
+    SLOW,
+  );
 
-  it('get writes the verified canonical JSON; an unknown digest is exit 4', async () => {
-    const out = join(dir, 'fetched.json');
-    const run = await stella(['reachgraph', 'get', digest, '-o', out], { env: rgEnv });
-    expect(run.code).toBe(0);
-    expect(await blake3(await readFile(out))).toBe(digest);
-    const stdout = await stella(['reachgraph', 'get', digest], { env: rgEnv });
-    expect(stdout.stdout).toBe((await readFile(out)).toString('utf8'));
-    const missing = await stella(['--json', 'reachgraph', 'get', `blake3:${'e'.repeat(64)}`], { env: rgEnv });
-    expect(missing.code).toBe(4);
-    expect(errorOf(missing)).toMatchObject({ code: 'GRAPH_NOT_FOUND', status: 404 });
-  });
-
-  it('slice prints explained paths as a tree, or JSON with --json', async () => {
-    const tree = await stella(['reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337'], { env: rgEnv });
-    expect(tree.code).toBe(0);
-    expect(tree.stdout).toContain('reachable');
-    expect(tree.stdout).toMatch(/└─ FeatureFlag {2}at src\/server\.js:30 {2}guard REPORTS=enabled/);
-    const slice = json<{ graphDigest: string; verdict: string; paths: unknown[] }>(
-      await stella(['--json', 'reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337', '--no-cache'], {
+  it(
+    'get writes the verified canonical JSON; an unknown digest is exit 4',
+    async () => {
+      const out = join(dir, 'fetched.json');
+      const run = await stella(['reachgraph', 'get', digest, '-o', out], { env: rgEnv });
+      expect(run.code).toBe(0);
+      expect(await blake3(await readFile(out))).toBe(digest);
+      const stdout = await stella(['reachgraph', 'get', digest], { env: rgEnv });
+      expect(stdout.stdout).toBe((await readFile(out)).toString('utf8'));
+      const missing = await stella(['--json', 'reachgraph', 'get', `blake3:${'e'.repeat(64)}`], {
         env: rgEnv,
-      }),
-    );
-    expect(slice).toMatchObject({ graphDigest: digest, verdict: 'reachable' });
-    expect(slice.paths).toHaveLength(1);
-    const bad = await stella(
-      ['--json', 'reachgraph', 'slice', digest, '--purl', 'pkg:npm/a', '--depth', '11'],
-      {
+      });
+      expect(missing.code).toBe(4);
+      expect(errorOf(missing)).toMatchObject({ code: 'GRAPH_NOT_FOUND', status: 404 });
+    },
+    SLOW,
+  );
+
+  it(
+    'slice prints explained paths as a tree, or JSON with --json',
+    async () => {
+      const tree = await stella(['reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337'], { env: rgEnv });
+      expect(tree.code).toBe(0);
+      expect(tree.stdout).toContain('reachable');
+      expect(tree.stdout).toMatch(/└─ FeatureFlag {2}at src\/server\.js:30 {2}guard REPORTS=enabled/);
+      const slice = json<{ graphDigest: string; verdict: string; paths: unknown[] }>(
+        await stella(['--json', 'reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337', '--no-cache'], {
+          env: rgEnv,
+        }),
+      );
+      expect(slice).toMatchObject({ graphDigest: digest, verdict: 'reachable' });
+      expect(slice.paths).toHaveLength(1);
+      const bad = await stella(
+        ['--json', 'reachgraph', 'slice', digest, '--purl', 'pkg:npm/a', '--depth', '11'],
+        {
+          env: rgEnv,
+        },
+      );
+      expect(bad.code).toBe(1);
+      expect(errorOf(bad).code).toBe('DEPTH_OUT_OF_RANGE');
+    },
+    SLOW,
+  );
+
+  it(
+    'by-artifact lists the graph',
+    async () => {
+      const artifact = JSON.parse(await readFile(EXAMPLE, 'utf8')).artifact.digest as string;
+      const list = json<{ graphs: { digest: string }[] }>(
+        await stella(['reachgraph', 'by-artifact', artifact, '--json'], { env: rgEnv }),
+      );
+      expect(list.graphs.map((g) => g.digest)).toEqual([digest]);
+    },
+    SLOW,
+  );
+
+  it(
+    'dsse gives an envelope `stella verify` accepts with the service key; a tampered one is exit 3',
+    async () => {
+      const dsse = await stella(['reachgraph', 'dsse', digest, '--json'], { env: rgEnv });
+      const envelope = json<{ payload: string }>(dsse);
+      await writeFile(join(dir, 'graph.dsse.json'), dsse.stdout);
+      const ok = await stella(['verify', join(dir, 'graph.dsse.json'), '--key', join(dir, 'reachgraph.pem')]);
+      expect(ok.code).toBe(0);
+      const payload = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+      payload.artifact.name = 'evil';
+      const tampered = { ...envelope, payload: Buffer.from(JSON.stringify(payload)).toString('base64') };
+      await writeFile(join(dir, 'graph.dsse.tampered.json'), JSON.stringify(tampered));
+      const bad = await stella([
+        'verify',
+        join(dir, 'graph.dsse.tampered.json'),
+        '--key',
+        join(dir, 'reachgraph.pem'),
+      ]);
+      expect(bad.code).toBe(3);
+    },
+    SLOW,
+  );
+
+  it(
+    'replay --inputs rebuilds from a directory: exit 3 when the digest differs, 0 when it matches',
+    async () => {
+      const inputs = join(dir, 'inputs');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(inputs, { recursive: true });
+      await copyFile(repo('examples/orders-api/callgraph.ndjson'), join(inputs, 'callgraph.ndjson'));
+      await copyFile(repo('examples/orders-api/runtime-facts.ndjson'), join(inputs, 'runtime-facts.ndjson'));
+      await copyFile(repo('examples/orders-api/sinks.json'), join(inputs, 'sinks.json'));
+      await writeFile(
+        join(inputs, 'artifact.json'),
+        JSON.stringify({ name: 'acme/orders-api', digest: `sha256:${'0d'.repeat(32)}` }),
+      );
+      const wrong = await stella(
+        ['--json', 'reachgraph', 'replay', `blake3:${'1'.repeat(64)}`, '--inputs', inputs],
+        {
+          env: rgEnv,
+        },
+      );
+      expect(wrong.code).toBe(3);
+      expect(errorOf(wrong).code).toBe('REPLAY_MISMATCH');
+      const outcome = JSON.parse(wrong.stdout) as { match: boolean; computedDigest: string };
+      expect(outcome.match).toBe(false);
+      const right = await stella(['reachgraph', 'replay', outcome.computedDigest, '--inputs', inputs], {
         env: rgEnv,
-      },
-    );
-    expect(bad.code).toBe(1);
-    expect(errorOf(bad).code).toBe('DEPTH_OUT_OF_RANGE');
-  });
+      });
+      expect(right.code).toBe(0);
+      expect(right.stdout).toContain(`match ${outcome.computedDigest}`);
+    },
+    SLOW,
+  );
 
-  it('by-artifact lists the graph', async () => {
-    const artifact = JSON.parse(await readFile(EXAMPLE, 'utf8')).artifact.digest as string;
-    const list = json<{ graphs: { digest: string }[] }>(
-      await stella(['reachgraph', 'by-artifact', artifact, '--json'], { env: rgEnv }),
-    );
-    expect(list.graphs.map((g) => g.digest)).toEqual([digest]);
-  });
-
-  it('dsse gives an envelope `stella verify` accepts with the service key; a tampered one is exit 3', async () => {
-    const dsse = await stella(['reachgraph', 'dsse', digest, '--json'], { env: rgEnv });
-    const envelope = json<{ payload: string }>(dsse);
-    await writeFile(join(dir, 'graph.dsse.json'), dsse.stdout);
-    const ok = await stella(['verify', join(dir, 'graph.dsse.json'), '--key', join(dir, 'reachgraph.pem')]);
-    expect(ok.code).toBe(0);
-    const payload = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
-    payload.artifact.name = 'evil';
-    const tampered = { ...envelope, payload: Buffer.from(JSON.stringify(payload)).toString('base64') };
-    await writeFile(join(dir, 'graph.dsse.tampered.json'), JSON.stringify(tampered));
-    const bad = await stella([
-      'verify',
-      join(dir, 'graph.dsse.tampered.json'),
-      '--key',
-      join(dir, 'reachgraph.pem'),
-    ]);
-    expect(bad.code).toBe(3);
-  });
-
-  it('replay --inputs rebuilds from a directory: exit 3 when the digest differs, 0 when it matches', async () => {
-    const inputs = join(dir, 'inputs');
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(inputs, { recursive: true });
-    await copyFile(repo('examples/orders-api/callgraph.ndjson'), join(inputs, 'callgraph.ndjson'));
-    await copyFile(repo('examples/orders-api/runtime-facts.ndjson'), join(inputs, 'runtime-facts.ndjson'));
-    await copyFile(repo('examples/orders-api/sinks.json'), join(inputs, 'sinks.json'));
-    await writeFile(
-      join(inputs, 'artifact.json'),
-      JSON.stringify({ name: 'acme/orders-api', digest: `sha256:${'0d'.repeat(32)}` }),
-    );
-    const wrong = await stella(
-      ['--json', 'reachgraph', 'replay', `blake3:${'1'.repeat(64)}`, '--inputs', inputs],
-      {
+  it(
+    'a bad token is exit 1 with UNAUTHORIZED; a missing scope is exit 1 with FORBIDDEN',
+    async () => {
+      const bad = await stella(['--json', 'reachgraph', 'get', digest], {
+        env: { ...rgEnv, STELLA_TOKEN: 'nope' },
+      });
+      expect(bad.code).toBe(1);
+      expect(errorOf(bad)).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
+      const readOnly = await svc.reachgraphToken({ scopes: ['reachgraph:read'] });
+      const forbidden = await stella(['--json', '--token', readOnly, 'reachgraph', 'delete', digest], {
         env: rgEnv,
-      },
-    );
-    expect(wrong.code).toBe(3);
-    expect(errorOf(wrong).code).toBe('REPLAY_MISMATCH');
-    const outcome = JSON.parse(wrong.stdout) as { match: boolean; computedDigest: string };
-    expect(outcome.match).toBe(false);
-    const right = await stella(['reachgraph', 'replay', outcome.computedDigest, '--inputs', inputs], {
-      env: rgEnv,
-    });
-    expect(right.code).toBe(0);
-    expect(right.stdout).toContain(`match ${outcome.computedDigest}`);
-  });
+      });
+      expect(forbidden.code).toBe(1);
+      expect(errorOf(forbidden).status).toBe(403);
+    },
+    SLOW,
+  );
 
-  it('a bad token is exit 1 with UNAUTHORIZED; a missing scope is exit 1 with FORBIDDEN', async () => {
-    const bad = await stella(['--json', 'reachgraph', 'get', digest], {
-      env: { ...rgEnv, STELLA_TOKEN: 'nope' },
-    });
-    expect(bad.code).toBe(1);
-    expect(errorOf(bad)).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
-    const readOnly = await svc.reachgraphToken({ scopes: ['reachgraph:read'] });
-    const forbidden = await stella(['--json', '--token', readOnly, 'reachgraph', 'delete', digest], {
-      env: rgEnv,
-    });
-    expect(forbidden.code).toBe(1);
-    expect(errorOf(forbidden).status).toBe(403);
-  });
-
-  it('delete removes the graph (then get is exit 4)', async () => {
-    const other = JSON.parse(await readFile(EXAMPLE, 'utf8'));
-    other.artifact.name = 'to-delete';
-    await writeFile(join(dir, 'other.json'), JSON.stringify(other));
-    const stored = json<{ digest: string }>(
-      await stella(['reachgraph', 'upsert', join(dir, 'other.json'), '--json'], { env: rgEnv }),
-    );
-    expect((await stella(['reachgraph', 'delete', stored.digest], { env: rgEnv })).code).toBe(0);
-    expect((await stella(['reachgraph', 'get', stored.digest], { env: rgEnv })).code).toBe(4);
-  });
+  it(
+    'delete removes the graph (then get is exit 4)',
+    async () => {
+      const other = JSON.parse(await readFile(EXAMPLE, 'utf8'));
+      other.artifact.name = 'to-delete';
+      await writeFile(join(dir, 'other.json'), JSON.stringify(other));
+      const stored = json<{ digest: string }>(
+        await stella(['reachgraph', 'upsert', join(dir, 'other.json'), '--json'], { env: rgEnv }),
+      );
+      expect((await stella(['reachgraph', 'delete', stored.digest], { env: rgEnv })).code).toBe(0);
+      expect((await stella(['reachgraph', 'get', stored.digest], { env: rgEnv })).code).toBe(4);
+    },
+    SLOW,
+  );
 });
 
 describe('stella signals against the running service', () => {
@@ -193,301 +231,339 @@ describe('stella signals against the running service', () => {
     );
     graphId = manifest.graphId;
     graphDigest = manifest.digest;
-  });
+  }, SLOW);
 
-  it('callgraph push writes a header from --purl/--language when the file has none', async () => {
-    await writeFile(join(dir, 'nodes.ndjson'), ndjson(callgraphRecords(3).slice(1)));
-    const manifest = json<{ componentPurl: string; language: string; source: string }>(
-      await stella(
-        [
-          'signals',
-          'callgraph',
-          'push',
-          join(dir, 'nodes.ndjson'),
-          '--purl',
-          'pkg:npm/cli-test@1.0.0',
-          '--language',
-          'javascript',
-          '--json',
-        ],
+  it(
+    'callgraph push writes a header from --purl/--language when the file has none',
+    async () => {
+      await writeFile(join(dir, 'nodes.ndjson'), ndjson(callgraphRecords(3).slice(1)));
+      const manifest = json<{ componentPurl: string; language: string; source: string }>(
+        await stella(
+          [
+            'signals',
+            'callgraph',
+            'push',
+            join(dir, 'nodes.ndjson'),
+            '--purl',
+            'pkg:npm/cli-test@1.0.0',
+            '--language',
+            'javascript',
+            '--json',
+          ],
+          { env: signalsEnv['scanner-worker'] },
+        ),
+      );
+      expect(manifest).toMatchObject({
+        componentPurl: 'pkg:npm/cli-test@1.0.0',
+        language: 'javascript',
+        source: 'stella-cli',
+      });
+      const conflict = await stella(
+        ['--json', 'signals', 'callgraph', 'push', join(dir, 'callgraph.ndjson'), '--language', 'java'],
         { env: signalsEnv['scanner-worker'] },
-      ),
-    );
-    expect(manifest).toMatchObject({
-      componentPurl: 'pkg:npm/cli-test@1.0.0',
-      language: 'javascript',
-      source: 'stella-cli',
-    });
-    const conflict = await stella(
-      ['--json', 'signals', 'callgraph', 'push', join(dir, 'callgraph.ndjson'), '--language', 'java'],
-      { env: signalsEnv['scanner-worker'] },
-    );
-    expect(conflict.code).toBe(2);
-    expect(errorOf(conflict).code).toBe('HEADER_CONFLICT');
-  });
+      );
+      expect(conflict.code).toBe(2);
+      expect(errorOf(conflict).code).toBe('HEADER_CONFLICT');
+    },
+    SLOW,
+  );
 
-  it('callgraph get writes the verified NDJSON; an unknown graph is exit 4', async () => {
-    const out = join(dir, 'cg.ndjson');
-    const run = await stella(['signals', 'callgraph', 'get', graphId, '-o', out], {
-      env: signalsEnv['policy-engine'],
-    });
-    expect(run.code).toBe(0);
-    expect(sha256(await readFile(out))).toBe(graphDigest);
-    const missing = await stella(['--json', 'signals', 'callgraph', 'get', '01JAAAAAAAAAAAAAAAAAAAAAAA'], {
-      env: signalsEnv['policy-engine'],
-    });
-    expect(missing.code).toBe(4);
-    expect(errorOf(missing)).toMatchObject({ code: 'CALLGRAPH_NOT_FOUND', status: 404 });
-  });
-
-  it('callgraph manifest verifies offline with the key from `signals keys`; a tampered one is exit 3', async () => {
-    const keys = json<{ keys: { keyId: string; publicKeyPem: string; current: boolean }[] }>(
-      await stella(['signals', 'keys', '--json'], { env: { STELLA_SIGNALS_URL: svc.signalsUrl } }),
-    );
-    await writeFile(join(dir, 'signals.pem'), keys.keys[0]!.publicKeyPem);
-    const manifest = await stella(['signals', 'callgraph', 'manifest', graphId, '--json'], {
-      env: signalsEnv['policy-engine'],
-    });
-    await writeFile(join(dir, 'manifest.json'), manifest.stdout);
-    const ok = await stella([
-      'verify',
-      join(dir, 'manifest.json'),
-      '--key',
-      join(dir, 'signals.pem'),
-      '--json',
-    ]);
-    expect(json(ok)).toMatchObject({
-      verified: true,
-      kind: 'dsse',
-      payloadType: 'application/vnd.stella.callgraph-manifest+json',
-    });
-
-    const online = await stella(['signals', 'verify', '-', '--json'], {
-      env: signalsEnv['policy-engine'],
-      input: manifest.stdout,
-    });
-    expect(json(online)).toMatchObject({ verified: true, keyIds: ['signals-test-2025'] });
-
-    const doc = JSON.parse(manifest.stdout) as { envelope: { payload: string } };
-    const payload = JSON.parse(Buffer.from(doc.envelope.payload, 'base64').toString('utf8'));
-    payload.nodeCount = 1000;
-    doc.envelope.payload = Buffer.from(JSON.stringify(payload)).toString('base64');
-    await writeFile(join(dir, 'manifest.tampered.json'), JSON.stringify(doc));
-    const bad = await stella([
-      '--json',
-      'verify',
-      join(dir, 'manifest.tampered.json'),
-      '--key',
-      join(dir, 'signals.pem'),
-    ]);
-    expect(bad.code).toBe(3);
-    expect(errorOf(bad).code).toBe('DSSE_VERIFICATION_FAILED');
-    const badOnline = await stella(['--json', 'signals', 'verify', join(dir, 'manifest.tampered.json')], {
-      env: signalsEnv['policy-engine'],
-    });
-    expect(badOnline.code).toBe(3);
-    expect(errorOf(badOnline)).toMatchObject({ code: 'SIGNATURE_INVALID', status: 422 });
-  });
-
-  it('callgraph list finds graphs by purl', async () => {
-    const page = json<{ items: { graphId: string }[] }>(
-      await stella(['signals', 'callgraph', 'list', 'pkg:npm/%40acme/backend', '--json'], {
+  it(
+    'callgraph get writes the verified NDJSON; an unknown graph is exit 4',
+    async () => {
+      const out = join(dir, 'cg.ndjson');
+      const run = await stella(['signals', 'callgraph', 'get', graphId, '-o', out], {
         env: signalsEnv['policy-engine'],
-      }),
-    );
-    expect(page.items.map((m) => m.graphId)).toContain(graphId);
-  });
+      });
+      expect(run.code).toBe(0);
+      expect(sha256(await readFile(out))).toBe(graphDigest);
+      const missing = await stella(['--json', 'signals', 'callgraph', 'get', '01JAAAAAAAAAAAAAAAAAAAAAAA'], {
+        env: signalsEnv['policy-engine'],
+      });
+      expect(missing.code).toBe(4);
+      expect(errorOf(missing)).toMatchObject({ code: 'CALLGRAPH_NOT_FOUND', status: 404 });
+    },
+    SLOW,
+  );
 
-  it('facts push splits a file into batches at line boundaries; stream, provenance and get read them back', async () => {
-    const facts = Array.from({ length: 12 }, (_, i) => fact(i));
-    const text = ndjson(facts);
-    await writeFile(join(dir, 'facts.ndjson'), text);
-    const lineBytes = Math.max(...text.split('\n').map((l) => Buffer.byteLength(l) + 1));
-    const max = lineBytes * 5;
-    const pushed = json<{
-      batches: { batchId: string; factCount: number; bytes: number }[];
-      factCount: number;
-    }>(
-      await stella(
+  it(
+    'callgraph manifest verifies offline with the key from `signals keys`; a tampered one is exit 3',
+    async () => {
+      const keys = json<{ keys: { keyId: string; publicKeyPem: string; current: boolean }[] }>(
+        await stella(['signals', 'keys', '--json'], { env: { STELLA_SIGNALS_URL: svc.signalsUrl } }),
+      );
+      await writeFile(join(dir, 'signals.pem'), keys.keys[0]!.publicKeyPem);
+      const manifest = await stella(['signals', 'callgraph', 'manifest', graphId, '--json'], {
+        env: signalsEnv['policy-engine'],
+      });
+      await writeFile(join(dir, 'manifest.json'), manifest.stdout);
+      const ok = await stella([
+        'verify',
+        join(dir, 'manifest.json'),
+        '--key',
+        join(dir, 'signals.pem'),
+        '--json',
+      ]);
+      expect(json(ok)).toMatchObject({
+        verified: true,
+        kind: 'dsse',
+        payloadType: 'application/vnd.stella.callgraph-manifest+json',
+      });
+
+      const online = await stella(['signals', 'verify', '-', '--json'], {
+        env: signalsEnv['policy-engine'],
+        input: manifest.stdout,
+      });
+      expect(json(online)).toMatchObject({ verified: true, keyIds: ['signals-test-2025'] });
+
+      const doc = JSON.parse(manifest.stdout) as { envelope: { payload: string } };
+      const payload = JSON.parse(Buffer.from(doc.envelope.payload, 'base64').toString('utf8'));
+      payload.nodeCount = 1000;
+      doc.envelope.payload = Buffer.from(JSON.stringify(payload)).toString('base64');
+      await writeFile(join(dir, 'manifest.tampered.json'), JSON.stringify(doc));
+      const bad = await stella([
+        '--json',
+        'verify',
+        join(dir, 'manifest.tampered.json'),
+        '--key',
+        join(dir, 'signals.pem'),
+      ]);
+      expect(bad.code).toBe(3);
+      expect(errorOf(bad).code).toBe('DSSE_VERIFICATION_FAILED');
+      const badOnline = await stella(['--json', 'signals', 'verify', join(dir, 'manifest.tampered.json')], {
+        env: signalsEnv['policy-engine'],
+      });
+      expect(badOnline.code).toBe(3);
+      expect(errorOf(badOnline)).toMatchObject({ code: 'SIGNATURE_INVALID', status: 422 });
+    },
+    SLOW,
+  );
+
+  it(
+    'callgraph list finds graphs by purl',
+    async () => {
+      const page = json<{ items: { graphId: string }[] }>(
+        await stella(['signals', 'callgraph', 'list', 'pkg:npm/%40acme/backend', '--json'], {
+          env: signalsEnv['policy-engine'],
+        }),
+      );
+      expect(page.items.map((m) => m.graphId)).toContain(graphId);
+    },
+    SLOW,
+  );
+
+  it(
+    'facts push splits a file into batches at line boundaries; stream, provenance and get read them back',
+    async () => {
+      const facts = Array.from({ length: 12 }, (_, i) => fact(i));
+      const text = ndjson(facts);
+      await writeFile(join(dir, 'facts.ndjson'), text);
+      const lineBytes = Math.max(...text.split('\n').map((l) => Buffer.byteLength(l) + 1));
+      const max = lineBytes * 5;
+      const pushed = json<{
+        batches: { batchId: string; factCount: number; bytes: number }[];
+        factCount: number;
+      }>(
+        await stella(
+          [
+            'signals',
+            'facts',
+            'push',
+            join(dir, 'facts.ndjson'),
+            '--callgraph',
+            graphId,
+            '--source',
+            'web-1',
+            '--max-batch-bytes',
+            String(max),
+            '--json',
+          ],
+          { env: signalsEnv['runtime-agent'] },
+        ),
+      );
+      expect(pushed.factCount).toBe(12);
+      expect(pushed.batches.length).toBeGreaterThanOrEqual(3);
+      expect(pushed.batches.every((b) => b.bytes <= max)).toBe(true);
+
+      const stream = await stella(
+        ['signals', 'facts', 'stream', '--callgraph', graphId, '--include-provenance', '--json'],
+        {
+          env: signalsEnv['policy-engine'],
+        },
+      );
+      expect(stream.code).toBe(0);
+      const lines = stream.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(12);
+      expect(new Set(lines.map((l) => l.fact.symbolId))).toEqual(new Set(facts.map((f) => f.symbolId)));
+      expect(lines[0].callgraph_id).toBe(graphId);
+      const limited = await stella(
+        ['signals', 'facts', 'stream', '--callgraph', graphId, '--max', '2', '--json'],
+        {
+          env: signalsEnv['policy-engine'],
+        },
+      );
+      expect(limited.stdout.trim().split('\n')).toHaveLength(2);
+
+      const first = pushed.batches[0]!;
+      const prov = json<{ provenance: { batchId: string; factCount: number }; attestation: unknown }>(
+        await stella(['signals', 'provenance', first.batchId, '--json'], {
+          env: signalsEnv['policy-engine'],
+        }),
+      );
+      expect(prov.provenance).toMatchObject({ batchId: first.batchId, factCount: first.factCount });
+      await writeFile(join(dir, 'provenance.json'), JSON.stringify(prov));
+      expect(
+        (await stella(['verify', join(dir, 'provenance.json'), '--key', join(dir, 'signals.pem')])).code,
+      ).toBe(0);
+
+      const batch = await stella(['signals', 'facts', 'get', first.batchId], {
+        env: signalsEnv['policy-engine'],
+      });
+      expect(batch.stdout.trim().split('\n')).toHaveLength(first.factCount);
+    },
+    SLOW,
+  );
+
+  it(
+    'facts push refuses a line longer than a batch (exit 1, LINE_TOO_LARGE) before sending it',
+    async () => {
+      await writeFile(join(dir, 'big.ndjson'), ndjson([fact(0)]));
+      const run = await stella(
         [
+          '--json',
           'signals',
           'facts',
           'push',
-          join(dir, 'facts.ndjson'),
+          join(dir, 'big.ndjson'),
           '--callgraph',
           graphId,
           '--source',
-          'web-1',
+          's',
           '--max-batch-bytes',
-          String(max),
-          '--json',
+          '10',
         ],
         { env: signalsEnv['runtime-agent'] },
-      ),
-    );
-    expect(pushed.factCount).toBe(12);
-    expect(pushed.batches.length).toBeGreaterThanOrEqual(3);
-    expect(pushed.batches.every((b) => b.bytes <= max)).toBe(true);
+      );
+      expect(run.code).toBe(1);
+      expect(errorOf(run).code).toBe('LINE_TOO_LARGE');
+    },
+    SLOW,
+  );
 
-    const stream = await stella(
-      ['signals', 'facts', 'stream', '--callgraph', graphId, '--include-provenance', '--json'],
-      {
-        env: signalsEnv['policy-engine'],
-      },
-    );
-    expect(stream.code).toBe(0);
-    const lines = stream.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(12);
-    expect(new Set(lines.map((l) => l.fact.symbolId))).toEqual(new Set(facts.map((f) => f.symbolId)));
-    expect(lines[0].callgraph_id).toBe(graphId);
-    const limited = await stella(
-      ['signals', 'facts', 'stream', '--callgraph', graphId, '--max', '2', '--json'],
-      {
-        env: signalsEnv['policy-engine'],
-      },
-    );
-    expect(limited.stdout.trim().split('\n')).toHaveLength(2);
+  it(
+    'a bad token is exit 1 with UNAUTHORIZED; the wrong principal is exit 1 with FORBIDDEN',
+    async () => {
+      const bad = await stella(['--json', 'signals', 'callgraph', 'manifest', graphId], {
+        env: { STELLA_SIGNALS_URL: svc.signalsUrl, STELLA_TOKEN: 'not-a-token' },
+      });
+      expect(bad.code).toBe(1);
+      expect(errorOf(bad)).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
+      const forbidden = await stella(
+        ['--json', 'signals', 'callgraph', 'push', join(dir, 'callgraph.ndjson')],
+        {
+          env: signalsEnv['policy-engine'],
+        },
+      );
+      expect(forbidden.code).toBe(1);
+      expect(errorOf(forbidden).code).toBe('FORBIDDEN');
+    },
+    SLOW,
+  );
 
-    const first = pushed.batches[0]!;
-    const prov = json<{ provenance: { batchId: string; factCount: number }; attestation: unknown }>(
-      await stella(['signals', 'provenance', first.batchId, '--json'], { env: signalsEnv['policy-engine'] }),
-    );
-    expect(prov.provenance).toMatchObject({ batchId: first.batchId, factCount: first.factCount });
-    await writeFile(join(dir, 'provenance.json'), JSON.stringify(prov));
-    expect(
-      (await stella(['verify', join(dir, 'provenance.json'), '--key', join(dir, 'signals.pem')])).code,
-    ).toBe(0);
+  it(
+    'a malformed id is the service’s 400 (exit 1) with its code; human errors name the code',
+    async () => {
+      const run = await stella(['signals', 'provenance', 'not-a-ulid'], { env: signalsEnv['policy-engine'] });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^stella: ULID_INVALID: /);
+    },
+    SLOW,
+  );
 
-    const batch = await stella(['signals', 'facts', 'get', first.batchId], {
-      env: signalsEnv['policy-engine'],
-    });
-    expect(batch.stdout.trim().split('\n')).toHaveLength(first.factCount);
-  });
-
-  it('facts push refuses a line longer than a batch (exit 1, LINE_TOO_LARGE) before sending it', async () => {
-    await writeFile(join(dir, 'big.ndjson'), ndjson([fact(0)]));
-    const run = await stella(
-      [
-        '--json',
-        'signals',
-        'facts',
-        'push',
-        join(dir, 'big.ndjson'),
-        '--callgraph',
-        graphId,
-        '--source',
-        's',
-        '--max-batch-bytes',
-        '10',
-      ],
-      { env: signalsEnv['runtime-agent'] },
-    );
-    expect(run.code).toBe(1);
-    expect(errorOf(run).code).toBe('LINE_TOO_LARGE');
-  });
-
-  it('a bad token is exit 1 with UNAUTHORIZED; the wrong principal is exit 1 with FORBIDDEN', async () => {
-    const bad = await stella(['--json', 'signals', 'callgraph', 'manifest', graphId], {
-      env: { STELLA_SIGNALS_URL: svc.signalsUrl, STELLA_TOKEN: 'not-a-token' },
-    });
-    expect(bad.code).toBe(1);
-    expect(errorOf(bad)).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
-    const forbidden = await stella(
-      ['--json', 'signals', 'callgraph', 'push', join(dir, 'callgraph.ndjson')],
-      {
-        env: signalsEnv['policy-engine'],
-      },
-    );
-    expect(forbidden.code).toBe(1);
-    expect(errorOf(forbidden).code).toBe('FORBIDDEN');
-  });
-
-  it('a malformed id is the service’s 400 (exit 1) with its code; human errors name the code', async () => {
-    const run = await stella(['signals', 'provenance', 'not-a-ulid'], { env: signalsEnv['policy-engine'] });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^stella: ULID_INVALID: /);
-  });
-
-  it('reachgraph build builds from the Signals call graph and batches; slice shows the path to the sink', async () => {
-    const purl = 'pkg:npm/%40acme/backend@1.2.3';
-    const records = callgraphRecords(4).map((r) => (r['type'] === 'node' ? { ...r, purl } : r));
-    await writeFile(join(dir, 'build-cg.ndjson'), ndjson(records));
-    const manifest = json<{ graphId: string }>(
-      await stella(['signals', 'callgraph', 'push', join(dir, 'build-cg.ndjson'), '--json'], {
-        env: signalsEnv['scanner-worker'],
-      }),
-    );
-    await writeFile(join(dir, 'build-facts.ndjson'), ndjson([fact(1), fact(2)]));
-    const pushed = json<{ batches: { batchId: string }[] }>(
-      await stella(
+  it(
+    'reachgraph build builds from the Signals call graph and batches; slice shows the path to the sink',
+    async () => {
+      const purl = 'pkg:npm/%40acme/backend@1.2.3';
+      const records = callgraphRecords(4).map((r) => (r['type'] === 'node' ? { ...r, purl } : r));
+      await writeFile(join(dir, 'build-cg.ndjson'), ndjson(records));
+      const manifest = json<{ graphId: string }>(
+        await stella(['signals', 'callgraph', 'push', join(dir, 'build-cg.ndjson'), '--json'], {
+          env: signalsEnv['scanner-worker'],
+        }),
+      );
+      await writeFile(join(dir, 'build-facts.ndjson'), ndjson([fact(1), fact(2)]));
+      const pushed = json<{ batches: { batchId: string }[] }>(
+        await stella(
+          [
+            'signals',
+            'facts',
+            'push',
+            join(dir, 'build-facts.ndjson'),
+            '--callgraph',
+            manifest.graphId,
+            '--source',
+            'web-1',
+            '--json',
+          ],
+          { env: signalsEnv['runtime-agent'] },
+        ),
+      );
+      await writeFile(
+        join(dir, 'build-sinks.json'),
+        JSON.stringify([{ cve: 'CVE-2099-0002', purl, symbol: 'fn3' }]),
+      );
+      const built = json<{ digest: string }>(
+        await stella(
+          [
+            'reachgraph',
+            'build',
+            '--callgraph',
+            manifest.graphId,
+            '--batch',
+            pushed.batches[0]!.batchId,
+            '--sinks',
+            join(dir, 'build-sinks.json'),
+            '--artifact-name',
+            'acme/backend',
+            '--artifact-digest',
+            `sha256:${'cd'.repeat(32)}`,
+            '--json',
+          ],
+          { env: rgEnv },
+        ),
+      );
+      const tree = await stella(['reachgraph', 'slice', built.digest, '--cve', 'CVE-2099-0002'], {
+        env: rgEnv,
+      });
+      expect(tree.code).toBe(0);
+      expect(tree.stdout).toContain('path 1: n0 → n3');
+      expect(tree.stdout).toMatch(/n3 \(src\/index\.js:4\).*\[sink CVE-2099-0002\]/);
+      // Replay with only the digest: ReachGraph fetches the recorded inputs from Signals again.
+      const replay = await stella(['reachgraph', 'replay', built.digest], { env: rgEnv });
+      expect(replay.stdout).toContain(`match ${built.digest}`);
+      expect(replay.code).toBe(0);
+      const unknown = await stella(
         [
-          'signals',
-          'facts',
-          'push',
-          join(dir, 'build-facts.ndjson'),
-          '--callgraph',
-          manifest.graphId,
-          '--source',
-          'web-1',
           '--json',
-        ],
-        { env: signalsEnv['runtime-agent'] },
-      ),
-    );
-    await writeFile(
-      join(dir, 'build-sinks.json'),
-      JSON.stringify([{ cve: 'CVE-2099-0002', purl, symbol: 'fn3' }]),
-    );
-    const built = json<{ digest: string }>(
-      await stella(
-        [
           'reachgraph',
           'build',
           '--callgraph',
-          manifest.graphId,
-          '--batch',
-          pushed.batches[0]!.batchId,
+          '01JAAAAAAAAAAAAAAAAAAAAAAA',
           '--sinks',
           join(dir, 'build-sinks.json'),
           '--artifact-name',
-          'acme/backend',
+          'x',
           '--artifact-digest',
           `sha256:${'cd'.repeat(32)}`,
-          '--json',
         ],
         { env: rgEnv },
-      ),
-    );
-    const tree = await stella(['reachgraph', 'slice', built.digest, '--cve', 'CVE-2099-0002'], {
-      env: rgEnv,
-    });
-    expect(tree.code).toBe(0);
-    expect(tree.stdout).toContain('path 1: n0 → n3');
-    expect(tree.stdout).toMatch(/n3 \(src\/index\.js:4\).*\[sink CVE-2099-0002\]/);
-    // Replay with only the digest: ReachGraph fetches the recorded inputs from Signals again.
-    const replay = await stella(['reachgraph', 'replay', built.digest], { env: rgEnv });
-    expect(replay.stdout).toContain(`match ${built.digest}`);
-    expect(replay.code).toBe(0);
-    const unknown = await stella(
-      [
-        '--json',
-        'reachgraph',
-        'build',
-        '--callgraph',
-        '01JAAAAAAAAAAAAAAAAAAAAAAA',
-        '--sinks',
-        join(dir, 'build-sinks.json'),
-        '--artifact-name',
-        'x',
-        '--artifact-digest',
-        `sha256:${'cd'.repeat(32)}`,
-      ],
-      { env: rgEnv },
-    );
-    expect(unknown.code).toBe(1);
-    expect(errorOf(unknown).code).toBe('INPUT_NOT_FOUND');
-  });
+      );
+      expect(unknown.code).toBe(1);
+      expect(errorOf(unknown).code).toBe('INPUT_NOT_FOUND');
+    },
+    SLOW,
+  );
 });

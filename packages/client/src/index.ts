@@ -5,7 +5,7 @@
 
 export type { ClientErrorCode } from './error.js';
 export { clientError, DigestMismatchError, isStellaApiError, StellaApiError } from './error.js';
-export type { RequestBody } from './http/body.js';
+export type { BodyFactory, RequestBody, StreamBody } from './http/body.js';
 export { ndjsonLines } from './http/ndjson.js';
 export { backoffDelayMs, parseRetryAfter } from './http/retry-after.js';
 export type { CallOptions, ClientOptions, TokenProvider } from './options.js';

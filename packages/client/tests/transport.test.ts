@@ -321,3 +321,40 @@ describe('feed resumption', () => {
     expect(seen).toEqual(['s1']);
   });
 });
+
+describe('body factories', () => {
+  it('stream a fresh body on every attempt, so a streamed upload is retried after 503', async () => {
+    server.script(problem(503, 'DEPENDENCY_UNAVAILABLE', { 'retry-after': '0' }), json({ digest: 'd' }, 201));
+    let opened = 0;
+    const body = () => {
+      opened++;
+      return Readable.from([Buffer.from('{"schemaVersion":'), Buffer.from('"x"}')]);
+    };
+    const got = await client().upsert(body);
+    expect(got.digest).toBe('d');
+    expect(opened).toBe(2);
+    expect(server.seen.map((s) => s.body.toString())).toEqual([
+      '{"schemaVersion":"x"}',
+      '{"schemaVersion":"x"}',
+    ]);
+  });
+
+  it('write the call graph header on every attempt, and refuse a conflicting header before any request', async () => {
+    server.script(problem(429, 'RATE_LIMITED', { 'retry-after': '0' }), json({ graphId: 'g' }, 201));
+    const signals = createSignalsClient({ baseUrl: server.url, retryBaseDelayMs: 10 });
+    const nodes = () => Readable.from(['{"type":"node","id":"a"}\n']);
+    await signals.pushCallgraph(nodes, { purl: 'pkg:npm/a@1', language: 'go' });
+    expect(server.seen).toHaveLength(2);
+    for (const seen of server.seen) {
+      const lines = seen.body.toString().trim().split('\n');
+      expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'header', language: 'go' });
+      expect(lines).toHaveLength(2);
+    }
+
+    server.script(json({ graphId: 'g' }, 201));
+    const header = () => Readable.from([`${JSON.stringify({ type: 'header', language: 'go' })}\n`]);
+    const err = await failure(signals.pushCallgraph(header, { language: 'java' }));
+    expect(err.code).toBe('HEADER_CONFLICT');
+    expect(server.seen).toHaveLength(0);
+  });
+});

@@ -7,7 +7,8 @@ import { CliError, usage } from '../cli-error.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { counted, progressBar } from '../io/progress.js';
-import { openInput, readJson } from '../io/read-input.js';
+import { readJson } from '../io/read-input.js';
+import { uploadBody } from '../io/upload-body.js';
 import { writeFileAtomic } from '../io/write-output.js';
 import { examples } from './help.js';
 import { readReplayInputs } from './replay-inputs.js';
@@ -22,9 +23,8 @@ function summaryLine(ctx: CommandContext, g: GraphSummary): string {
 }
 
 async function upsert(ctx: CommandContext, file: string, opts: { expectDigest?: string }): Promise<void> {
-  const { stream, size } = await openInput(ctx.io, file);
-  const progress = progressBar(ctx.io, 'upload', size, ctx.progress);
-  const stored = await ctx.reachgraph().upsert(counted(stream, progress), {
+  const { body, progress } = await uploadBody(ctx.io, file, 'upload', ctx.progress);
+  const stored = await ctx.reachgraph().upsert(body, {
     ...(opts.expectDigest ? { expectedDigest: opts.expectDigest } : {}),
   });
   progress.done();

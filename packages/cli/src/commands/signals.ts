@@ -5,6 +5,7 @@ import type { CommandContext } from '../context.js';
 import { counted, progressBar } from '../io/progress.js';
 import { openInput, readJson } from '../io/read-input.js';
 import { MAX_BATCH_BYTES, splitNdjsonBatches } from '../io/split-batches.js';
+import { uploadBody } from '../io/upload-body.js';
 import { writeFileAtomic } from '../io/write-output.js';
 import { examples } from './help.js';
 
@@ -15,9 +16,8 @@ async function pushCallgraph(
   file: string,
   opts: { purl?: string; language?: string; source?: string },
 ): Promise<void> {
-  const { stream, size } = await openInput(ctx.io, file);
-  const progress = progressBar(ctx.io, 'upload', size, ctx.progress);
-  const manifest = await ctx.signals().pushCallgraph(counted(stream, progress), {
+  const { body, progress } = await uploadBody(ctx.io, file, 'upload', ctx.progress);
+  const manifest = await ctx.signals().pushCallgraph(body, {
     ...(opts.purl ? { purl: opts.purl } : {}),
     ...(opts.language ? { language: opts.language as Language } : {}),
     ...(opts.source ? { source: opts.source } : {}),

@@ -4,11 +4,13 @@ import type { CliIo } from './cli-io.js';
 export interface Progress {
   /** `n` more bytes done. */
   add(n: number): void;
+  /** Back to zero (a retried upload starts over). */
+  restart(): void;
   /** Clears the bar. */
   done(): void;
 }
 
-const NONE: Progress = { add() {}, done() {} };
+const NONE: Progress = { add() {}, restart() {}, done() {} };
 
 function mib(n: number): string {
   return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
@@ -44,6 +46,9 @@ export function progressBar(io: CliIo, label: string, total: number | undefined,
         last = now;
         draw();
       }
+    },
+    restart() {
+      done = 0;
     },
     done() {
       draw();

@@ -68,7 +68,7 @@ export class Transport {
       };
       let res: Response;
       try {
-        const body = req.body === undefined ? undefined : toFetchBody(req.body);
+        const body = req.body === undefined ? undefined : await toFetchBody(req.body);
         const init: RequestInit & { duplex?: 'half' } = {
           method: req.method,
           headers: await this.headers(req),

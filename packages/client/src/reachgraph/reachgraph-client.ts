@@ -17,6 +17,7 @@ function signal(opts: CallOptions | undefined): { signal?: AbortSignal } {
 function isRequestBody(doc: ReachGraph | RequestBody): doc is RequestBody {
   return (
     typeof doc === 'string' ||
+    typeof doc === 'function' ||
     doc instanceof Uint8Array ||
     doc instanceof Blob ||
     (typeof doc === 'object' && doc !== null && Symbol.asyncIterator in doc)

@@ -1,6 +1,6 @@
 import type { CallgraphHeaderRecord, CallgraphRecord } from '@stella-ops/core';
 import { clientError } from '../error.js';
-import type { RequestBody } from '../http/body.js';
+import type { BodyFactory, RequestBody } from '../http/body.js';
 import type { CallgraphBody, PushCallgraphOptions } from './types.js';
 
 type HeaderHints = Pick<PushCallgraphOptions, 'purl' | 'language' | 'source'>;
@@ -54,31 +54,46 @@ function withHeaderText(text: string, hints: HeaderHints): string {
   return header ? `${JSON.stringify(header)}\n${text}` : text;
 }
 
+interface Peeked {
+  /** The first line (or the first 1 MiB), as read. */
+  buffered: Buffer;
+  /** True when that was everything. */
+  ended: boolean;
+  iterator: AsyncIterator<Uint8Array | string>;
+}
+
+/** Reads a stream up to the end of its first line (at most 1 MiB). */
+async function peek(source: AsyncIterable<Uint8Array | string>): Promise<Peeked> {
+  const iterator = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const step = await iterator.next();
+    if (step.done) return { buffered: Buffer.concat(head), ended: true, iterator };
+    const chunk = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : Buffer.from(step.value);
+    head.push(chunk);
+    size += chunk.length;
+    if (chunk.includes(0x0a) || size >= 1024 * 1024)
+      return { buffered: Buffer.concat(head), ended: false, iterator };
+  }
+}
+
 /**
- * Reads a stream up to its first line (at most 1 MiB) before anything is sent, so a header that
- * disagrees fails the call without a request; then yields the header to add (if any) and the rest.
+ * Reads a stream's first line before anything is sent, so a header that disagrees fails the call
+ * without a request; then yields the header to add (if any) and the whole stream.
  */
 async function withHeaderStream(
   source: AsyncIterable<Uint8Array | string>,
   hints: HeaderHints,
 ): Promise<AsyncIterable<Uint8Array>> {
-  const iterator = source[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let size = 0;
-  let ended = false;
-  for (;;) {
-    const step = await iterator.next();
-    if (step.done) {
-      ended = true;
-      break;
-    }
-    const chunk = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : Buffer.from(step.value);
-    head.push(chunk);
-    size += chunk.length;
-    if (chunk.includes(0x0a) || size >= 1024 * 1024) break;
+  const { buffered, ended, iterator } = await peek(source);
+  let prefix: string;
+  try {
+    prefix = withHeaderPrefix(buffered, buffered.indexOf(0x0a), hints);
+  } catch (err) {
+    await iterator.return?.();
+    throw err;
   }
-  const buffered = Buffer.concat(head);
-  const prefix = withHeaderPrefix(buffered, buffered.indexOf(0x0a), hints);
   return (async function* () {
     if (prefix !== '') yield Buffer.from(prefix, 'utf8');
     if (buffered.length > 0) yield buffered;
@@ -87,6 +102,16 @@ async function withHeaderStream(
       yield typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value;
     }
   })();
+}
+
+/** Checks a factory's stream's header now (then closes that stream). */
+async function checkFactory(open: BodyFactory, hints: HeaderHints): Promise<void> {
+  const { buffered, iterator } = await peek(await open());
+  try {
+    withHeaderPrefix(buffered, buffered.indexOf(0x0a), hints);
+  } finally {
+    await iterator.return?.();
+  }
 }
 
 function withHeaderPrefix(buffered: Buffer, nl: number, hints: HeaderHints): string {
@@ -110,6 +135,11 @@ export async function callgraphUpload(body: CallgraphBody, hints: HeaderHints): 
   if (typeof body === 'string') return withHeaderText(body, hints);
   if (body instanceof Uint8Array) return withHeaderText(Buffer.from(body).toString('utf8'), hints);
   if (body instanceof Blob) return withHeaderStream(blobChunks(body), hints);
+  if (typeof body === 'function') {
+    // Checked now (a conflict fails before any request); every attempt opens a fresh stream.
+    await checkFactory(body, hints);
+    return async () => withHeaderStream(await body(), hints);
+  }
   return withHeaderStream(body, hints);
 }
 
