@@ -1,3 +1,4 @@
+import { canonicalize } from '../json/canonicalize.js';
 import { isPlainObject } from '../json/plain-object.js';
 import { normalizeReachGraph } from './reachgraph-normalize.js';
 import type { NormalizedReachGraph, ReachGraph } from './reachgraph-types.js';
@@ -6,8 +7,9 @@ import { setMember } from './without-nulls.js';
 
 // A read-only test for "normalising this document would change nothing but drop `signatures`", so
 // documents that arrive normalised already (the builder's output, a re-upload of a stored graph)
-// skip the deep copy. It is conservative: anything it is not sure about (a tie between sort keys, a
-// non-string where a string belongs, deep nesting) answers false and takes the full normalisation.
+// skip the deep copy. It is conservative: anything it is not sure about (a non-string where a
+// string belongs, deep nesting, a value canonical JSON rejects) answers false and takes the full
+// normalisation.
 
 type Json = Record<string, unknown>;
 
@@ -55,24 +57,36 @@ function observationNormalized(entry: Json): boolean {
   return observed === undefined || stringSetNormalized(observed['batches']);
 }
 
-/** Nodes strictly ascending by id, each clean, with sorted CVEs and batches. */
+/**
+ * Entries whose sort keys tie are ordered by their canonical JSON (a clean entry with sorted sets
+ * is its own normalised form); equal canonical JSON means the two are interchangeable.
+ */
+function canonicalOrdered(a: unknown, b: unknown): boolean {
+  try {
+    return canonicalize(a) <= canonicalize(b);
+  } catch {
+    return false;
+  }
+}
+
+/** Nodes ascending by id (ties by canonical JSON), each clean, with sorted CVEs and batches. */
 function nodesNormalized(nodes: unknown[]): boolean {
   let prev = '';
   for (let i = 0; i < nodes.length; i++) {
     const n = asObject(nodes[i]);
     if (n === undefined) return false;
-    const id = n['id'];
-    if (typeof id !== 'string' || (i > 0 && !(prev < id))) return false;
-    prev = id;
     if (!clean(n, 1) || !stringSetNormalized(n['cves']) || !observationNormalized(n)) return false;
+    const id = n['id'];
+    if (typeof id !== 'string') return false;
+    if (i > 0 && !(prev < id) && !(prev === id && canonicalOrdered(nodes[i - 1], n))) return false;
+    prev = id;
   }
   return true;
 }
 
 /**
- * Edges strictly ascending by (from, to, why.type, why.guard — absent first), each clean, with
- * sorted batches. (Strict: entries that tie on these keys are ordered by their canonical JSON,
- * which only the full normalisation works out.)
+ * Edges ascending by (from, to, why.type, why.guard — absent first), ties (parallel edges at
+ * different locations, say) by canonical JSON, each clean, with sorted batches.
  */
 function edgesNormalized(edges: unknown[]): boolean {
   let pFrom = '';
@@ -89,6 +103,7 @@ function edgesNormalized(edges: unknown[]): boolean {
     const guard = why['guard'];
     if (typeof from !== 'string' || typeof to !== 'string' || typeof type !== 'string') return false;
     if (guard !== undefined && typeof guard !== 'string') return false;
+    if (!clean(e, 1) || !observationNormalized(e)) return false;
     if (i > 0) {
       const order =
         from !== pFrom
@@ -97,14 +112,15 @@ function edgesNormalized(edges: unknown[]): boolean {
             ? to > pTo
             : type !== pType
               ? type > pType
-              : guard !== undefined && (pGuard === undefined || guard > pGuard);
+              : guard !== pGuard
+                ? guard !== undefined && (pGuard === undefined || guard > pGuard)
+                : canonicalOrdered(edges[i - 1], e);
       if (!order) return false;
     }
     pFrom = from;
     pTo = to;
     pType = type;
     pGuard = guard;
-    if (!clean(e, 1) || !observationNormalized(e)) return false;
   }
   return true;
 }
@@ -117,7 +133,7 @@ function compareOptional(a: unknown, b: unknown): number {
   return sa === sb ? 0 : sa ? 1 : -1;
 }
 
-/** `provenance.inputs` strictly ascending by (kind, digest, id). */
+/** `provenance.inputs` ascending by (kind, digest, id), ties by canonical JSON. */
 function inputsNormalized(inputs: unknown): boolean {
   if (!Array.isArray(inputs)) return true;
   for (let i = 1; i < inputs.length; i++) {
@@ -128,7 +144,7 @@ function inputsNormalized(inputs: unknown): boolean {
       compareOptional(a['kind'], b['kind']) ||
       compareOptional(a['digest'], b['digest']) ||
       compareOptional(a['id'], b['id']);
-    if (order >= 0) return false;
+    if (order > 0 || (order === 0 && !canonicalOrdered(a, b))) return false;
   }
   return true;
 }
