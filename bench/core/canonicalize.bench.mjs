@@ -60,6 +60,12 @@ async function checkOutputs() {
 const { outBytes, expectedDigest } = await checkOutputs();
 // Held for the hash-only rows (is piecewise UTF-8 encoding of a large string faster than one copy?).
 const canonicalText = core.canonicalize(doc);
+// The same graph as a client that sends normalised documents uploads it (parsed from JSON): the
+// digest then takes the no-copy path (normalizedReachGraphView).
+const normalisedDoc = JSON.parse(JSON.stringify(core.normalizeReachGraph(doc)));
+if (!core.isNormalizedReachGraph(normalisedDoc)) throw new Error('normalised document not recognised');
+if ((await core.reachGraphDigest(normalisedDoc)) !== (await core.reachGraphDigest(doc)))
+  throw new Error('reachGraphDigest differs between the document and its normalised form');
 const canonicalBytes = core.canonicalizeToBytes(doc);
 
 // ---- contenders -----------------------------------------------------------------------------
@@ -88,6 +94,11 @@ const contenders = [
   { name: 'ours blake3(canonicalize())', op: 'end to end', run: () => core.blake3(core.canonicalize(doc)) },
   { name: 'ours blake3Canonical() (streamed)', op: 'end to end', run: () => core.blake3Canonical(doc) },
   { name: 'ours reachGraphDigest() (+normalise)', op: 'end to end', run: () => core.reachGraphDigest(doc) },
+  {
+    name: 'ours reachGraphDigest(), input normalised',
+    op: 'end to end',
+    run: () => core.reachGraphDigest(normalisedDoc),
+  },
   { name: 'hash-wasm blake3(bytes)', op: 'hash only', run: () => wasmBlake3(canonicalBytes) },
   { name: 'hash-wasm blake3(string): one copy', op: 'hash only', run: () => wasmBlake3(canonicalText) },
   { name: 'ours blake3(string): 16 Ki pieces', op: 'hash only', run: () => core.blake3(canonicalText) },
@@ -100,21 +111,24 @@ const ask = (msg) =>
     sampler.postMessage(msg);
   });
 
-const results = new Map(contenders.map((c) => [c.name, { times: [], rss: [], heap: [] }]));
+const results = new Map(contenders.map((c) => [c.name, { times: [], cpu: [], rss: [], heap: [] }]));
 for (let i = 0; i < ITERATIONS; i++) {
   for (const c of contenders) {
     gc();
     await new Promise((r) => setTimeout(r, 20));
     const heapBefore = process.memoryUsage().heapUsed;
     const rssBefore = await ask('reset');
+    const cpuBefore = process.cpuUsage();
     const start = performance.now();
     const result = await c.run();
     const ms = performance.now() - start;
+    const cpuUsed = process.cpuUsage(cpuBefore);
     const heapAfter = process.memoryUsage().heapUsed;
     await new Promise((r) => setTimeout(r, 5));
     const peak = await ask('peak');
     const r = results.get(c.name);
     r.times.push(ms);
+    r.cpu.push((cpuUsed.user + cpuUsed.system) / 1000);
     r.rss.push(peak - rssBefore);
     r.heap.push(heapAfter - heapBefore);
     // Every hashing contender but the floor and the (differently normalised) graph digest must
@@ -149,6 +163,7 @@ const rows = contenders.map((c) => {
     c.op,
     med.toFixed(0),
     min(r.times).toFixed(0),
+    median(r.cpu).toFixed(0),
     (outBytes / MB / (med / 1000)).toFixed(1),
     c.name.startsWith('JSON.stringify') || c.name === 'hash-wasm blake3(bytes)'
       ? '–'
@@ -162,6 +177,7 @@ const header = [
   'operation',
   'median ms',
   'min ms',
+  'cpu ms',
   'MB/s',
   'speed-up',
   'peak RSS MB',
@@ -186,7 +202,7 @@ const report = [
       .join(' ')} at the end`,
   `document: ${doc.nodes.length} nodes, ${doc.edges.length} edges; canonical output ${(outBytes / MB).toFixed(1)} MB ` +
     `(${outBytes} bytes, includes a few non-Latin-1 strings); generated + parsed in ${genMs.toFixed(0)} ms`,
-  `iterations: ${ITERATIONS}, round-robin; MB/s = canonical output bytes / median time; ` +
+  `iterations: ${ITERATIONS}, round-robin; MB/s = canonical output bytes / median time; 'cpu ms' = median process CPU time (all threads, incl. GC and the 1 ms RSS sampler); ` +
     "'peak RSS' = peak resident set above the pre-call level (1 ms sampling); 'heap held' = JS heap growth at return (before GC)",
   'byte-identical: ours == json-canonicalize == canonicalize (npm): yes (asserted); all digests equal: yes (asserted)',
   "speed-up: vs json-canonicalize (canonicalize rows), vs json-canonicalize + blake3 (end to end rows), vs hash-wasm's one-copy string path (hash only rows)",
