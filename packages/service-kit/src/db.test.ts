@@ -1,3 +1,4 @@
+import { createConnection, createServer, type Socket } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@stella-ops/testkit';
 import pg from 'pg';
 import { createPgPool } from './db.js';
@@ -69,12 +70,56 @@ describe('createPgPool under a terminated backend', () => {
     }
   });
 
+  it('a hung server (connection open, nothing answered) fails the query after queryTimeoutMs and the pool drops that connection', async () => {
+    // a proxy in front of PostgreSQL that can stop forwarding while keeping its sockets open
+    const target = new URL(db.url);
+    let hung = false;
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => {});
+        s.on('close', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.on('data', (c) => hung || upstream.write(c));
+      upstream.on('data', (c) => hung || client.write(c));
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const address = proxy.address();
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const pool = createPgPool({ url: url.toString(), max: 1, queryTimeoutMs: 500 });
+    try {
+      expect((await pool.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+      hung = true;
+      const err = await pool.query('select 1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((err as Error).message).toBe('Query read timeout');
+      expect(defaultErrorMapper(err)?.status).toBe(503);
+      for (let i = 0; i < 50 && pool.totalCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.totalCount).toBe(0);
+      hung = false;
+      expect((await pool.query('select 2 as two')).rows).toEqual([{ two: 2 }]);
+    } finally {
+      await pool.end();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
   it('maps node-pg connection-lost errors without a code to 503 DEPENDENCY_UNAVAILABLE', () => {
     for (const message of [
       'Connection terminated unexpectedly',
       'Connection terminated due to connection timeout',
       'Client has encountered a connection error and is not queryable',
       'timeout exceeded when trying to connect',
+      'Query read timeout',
     ]) {
       expect(defaultErrorMapper(new Error(message))?.code).toBe('DEPENDENCY_UNAVAILABLE');
     }

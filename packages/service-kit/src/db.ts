@@ -14,6 +14,12 @@ export interface DbConfig {
   /** How long to wait for a connection from the pool; default 5 s. */
   connectionTimeoutMs?: number;
   /**
+   * Client-side limit on one query's answer; default the statement timeout + 1 s. The statement
+   * timeout is enforced by the server, so it cannot end a query whose server or network has hung
+   * (connections open, nothing answered); this one does, and drops that connection.
+   */
+  queryTimeoutMs?: number;
+  /**
    * Told about every connection a pool loses (database restart, `pg_terminate_backend`, network
    * cut), idle or checked out; the pool discards that connection and opens a new one on demand.
    */
@@ -27,6 +33,7 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
     max: cfg.max ?? 10,
     connectionTimeoutMillis: cfg.connectionTimeoutMs ?? 5000,
     statement_timeout: cfg.statementTimeoutMs ?? 30_000,
+    query_timeout: cfg.queryTimeoutMs ?? (cfg.statementTimeoutMs ?? 30_000) + 1000,
     idleTimeoutMillis: 30_000,
   });
   // A client losing its connection (database restart, terminated backend) emits 'error'. pg-pool
@@ -35,7 +42,10 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
   // own listener for its whole life: its query rejects, and release() discards it (not queryable).
   const lost = (err: Error) => cfg.onConnectionError?.(err);
   pool.on('error', lost);
-  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('connect', (client) => {
+    client.on('error', lost);
+    dropOnReadTimeout(client);
+  });
   // pg-pool's end() resolves as soon as it has *asked* its clients to end, before their sockets
   // close; a graceful shutdown must not exit with connections half-closed. 'remove' is emitted once
   // a client's connection has ended, so end() here waits for the last one.
@@ -51,6 +61,35 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
     });
   };
   return Object.assign(pool, { end: endAndWait });
+}
+
+const READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * node-pg answers a query past `query_timeout` with an error but keeps the connection, whose
+ * unanswered query blocks every later one: such a client would poison the pool. Closing its socket
+ * on that error makes it unqueryable, so the pool discards it on release.
+ */
+function dropOnReadTimeout(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const drop = (err: unknown) => {
+    if (err instanceof Error && err.message === READ_TIMEOUT) {
+      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    }
+  };
+  Object.assign(client, {
+    query: (...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise) {
+        result.catch(drop);
+      } else {
+        // a submittable (a COPY stream) reports the timeout as its own 'error'
+        const submitted = args[0] as { on?: (event: 'error', fn: (err: unknown) => void) => void };
+        submitted.on?.('error', drop);
+      }
+      return result;
+    },
+  });
 }
 
 /** A typed Kysely instance over a pool. */

@@ -28,10 +28,11 @@ const PG_UNAVAILABLE = new Set([
 
 /**
  * node-pg's own errors for a lost or unobtainable connection carry no code, only a message: the
- * server closed the socket mid-query, the client already lost it, or the pool timed out waiting.
+ * server closed the socket mid-query, the client already lost it, the pool timed out waiting, or
+ * the server never answered (a hung server or network).
  */
 const PG_CONNECTION_LOST =
-  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Query read timeout)/;
 
 /** Errors of the shared libraries and of the database/cache drivers. */
 export const defaultErrorMapper: ErrorMapper = (err) => {
