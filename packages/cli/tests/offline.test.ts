@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -270,6 +272,56 @@ describe('stella reachgraph slice --graph (local)', () => {
           ])
         ).code,
       ).toBe(2);
+    },
+    SLOW,
+  );
+});
+
+describe('stella reachgraph slice --graph with a bad document', () => {
+  it(
+    'names the schema violations (exit 1, SCHEMA_INVALID)',
+    async () => {
+      await writeFile(
+        join(dir, 'not-a-graph.json'),
+        JSON.stringify({ schemaVersion: 'reachgraph.min@v1', nodes: 1 }),
+      );
+      const run = await stella([
+        '--json',
+        'reachgraph',
+        'slice',
+        '--graph',
+        join(dir, 'not-a-graph.json'),
+        '--cve',
+        'CVE-2021-1',
+      ]);
+      expect(run.code).toBe(1);
+      const error = errorOf(run) as { code: string; details?: { pointer: string }[] };
+      expect(error.code).toBe('SCHEMA_INVALID');
+      expect(error.details?.map((d) => d.pointer)).toContain('/nodes');
+    },
+    SLOW,
+  );
+});
+
+describe('unreachable services', () => {
+  it(
+    'is exit 1 with NETWORK_ERROR when nothing listens',
+    async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as AddressInfo).port;
+      await new Promise((resolve) => server.close(resolve));
+      const run = await stella([
+        '--json',
+        '--retries',
+        '0',
+        '--signals-url',
+        `http://127.0.0.1:${port}`,
+        'signals',
+        'keys',
+      ]);
+      expect(run.code).toBe(1);
+      expect(errorOf(run).code).toBe('NETWORK_ERROR');
     },
     SLOW,
   );

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { BuildRequest, GraphSummary } from '@stella-ops/client';
-import type { ReachGraph, ReplayRequest, VulnerableSink } from '@stella-ops/core';
+import { type ReachGraph, type ReplayRequest, type VulnerableSink, validate } from '@stella-ops/core';
 import { loadGraph, sliceGraph } from '@stella-ops/graph';
 import type { Command } from 'commander';
 import { CliError, usage } from '../cli-error.js';
@@ -49,7 +49,7 @@ async function get(ctx: CommandContext, digest: string, opts: { output?: string 
 async function slice(ctx: CommandContext, digest: string | undefined, opts: SliceCliOptions): Promise<void> {
   if (opts.graph !== undefined) {
     if (digest !== undefined) throw usage('give a digest or --graph <file>, not both');
-    const doc = (await readJson(ctx.io, opts.graph)) as ReachGraph;
+    const doc = validate('reachgraph.min@v1', await readJson(ctx.io, opts.graph)) as ReachGraph;
     const result = sliceGraph(await loadGraph(doc), sliceQueryOf(opts));
     printSlice(ctx.out, result, opts.format);
     return;
