@@ -161,7 +161,12 @@ export async function createAppContext(
           rateLimits.writes.shutdown?.(),
           indexer.close(),
         ]);
-        if (redis) redis.disconnect();
+        if (redis && redis.status !== 'end') {
+          // disconnect() only half-closes the socket; 'end' means it is closed.
+          const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+          redis.disconnect();
+          await ended;
+        }
         await pool.end();
       },
     };
