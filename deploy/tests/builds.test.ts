@@ -101,6 +101,8 @@ describe('independent builds on a clean tree', () => {
         .sort(),
     );
     expect(existsSync(join(out, 'node_modules/jest'))).toBe(false);
+    // The compose stack points SIGNALS_CONFIG at the image's /app/etc/signals.yaml.
+    expect(existsSync(join(out, 'etc/signals.yaml'))).toBe(true);
     database = await createTestDatabase('signals_deployed');
     const migrated = run(process.execPath, [join(out, 'dist/bin.js'), 'migrate'], tmpdir(), {
       SIGNALS_DATABASE_URL: database.url,
