@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { REPO, readRepo, type WorkspacePackage, workspacePackages } from './repo.js';
 
 /** The packages users install from npm: everything under packages/ not marked private. */
@@ -77,11 +78,38 @@ describe('public package metadata', () => {
     },
   );
 
+  it('are built, linted and tested by CI against real Postgres, Valkey and MinIO', () => {
+    const ci = parseYaml(readRepo('.github/workflows/ci.yml')) as {
+      jobs: { test: { services: Record<string, { image: string }>; steps: { run?: string }[] } };
+    };
+    expect(Object.keys(ci.jobs.test.services).sort()).toEqual(['postgres', 'valkey']);
+    const runs = ci.jobs.test.steps.map((s) => s.run ?? '').join('\n');
+    for (const command of ['minio/minio:', 'pnpm install --frozen-lockfile', 'pnpm lint', 'pnpm test']) {
+      expect(runs).toContain(command);
+    }
+    for (const name of ['@stella-ops/signals-service', '@stella-ops/reachgraph-service']) {
+      expect(runs).toContain(`pnpm turbo run build --filter=${name}...`);
+    }
+  });
+
   it('are versioned by changesets and published by the release workflow with provenance', () => {
     const config = JSON.parse(readRepo('.changeset/config.json')) as Record<string, unknown>;
     expect(config['access']).toBe('public');
     expect(config['baseBranch']).toBe('main');
     const release = readRepo('.github/workflows/release.yml');
+    const workflow = parseYaml(release) as {
+      permissions: Record<string, string>;
+      jobs: { images: { strategy: { matrix: { service: { name: string }[] } } } };
+    };
+    expect(workflow.permissions['id-token']).toBe('write');
+    expect(workflow.jobs.images.strategy.matrix.service.map((s) => s.name)).toEqual([
+      'signals',
+      'reachgraph',
+    ]);
+    for (const s of workflow.jobs.images.strategy.matrix.service) {
+      expect(existsSync(join(REPO, `deploy/docker/${s.name}.Dockerfile`))).toBe(true);
+    }
+    expect(readRepo('package.json')).toContain('changeset publish');
     expect(release).toContain('changesets/action@');
     expect(release).toContain('id-token: write');
     expect(release).toContain('NPM_CONFIG_PROVENANCE: "true"');
