@@ -283,9 +283,20 @@ function filesContaining(dir: string, part: string): string[] {
     const replay = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: digest });
     expect([replay.status, replay.body['code']]).toEqual([502, 'INPUT_DIGEST_MISMATCH']);
     const { rows } = await db.query(
-      'select expected_digest, match, error_code from reachgraph.replay_log order by id desc limit 1',
+      'select expected_digest, match, error_code, inputs from reachgraph.replay_log order by id desc limit 1',
     );
-    expect(rows[0]).toEqual({ expected_digest: digest, match: null, error_code: 'INPUT_DIGEST_MISMATCH' });
+    expect(rows[0]).toMatchObject({
+      expected_digest: digest,
+      match: null,
+      error_code: 'INPUT_DIGEST_MISMATCH',
+    });
+    // the log names the inputs replay tried to fetch
+    expect(rows[0].inputs).toMatchObject({
+      source: 'provenance',
+      named: expect.arrayContaining([
+        { kind: 'runtime-facts', digest: batch.provenanceHash, id: batch.batchId },
+      ]),
+    });
   });
 
   it('detects a flipped byte in the stored call graph too: GET and build fail, nothing stored', async () => {

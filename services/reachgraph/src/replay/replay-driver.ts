@@ -189,6 +189,8 @@ export async function replay(
       inputs: {
         source,
         ...(inputs ? inputsSummary(inputs) : {}),
+        // By digest alone: the inputs the stored graph names (what was fetched, or failed to be).
+        ...(!inputs && expectedDoc ? { named: expectedDoc.provenance.inputs } : {}),
         ...(builtFrom ? { builtFrom } : {}),
       },
       durationMs: performance.now() - started,
