@@ -77,7 +77,7 @@ function filesContaining(dir: string, part: string): string[] {
     stack = await startStack();
     db = new pg.Client({ connectionString: stack.reachgraphDb.url });
     await db.connect();
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await db?.end();

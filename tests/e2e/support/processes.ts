@@ -43,7 +43,7 @@ export async function runCommand(bin: string, args: string[], env: Record<string
   return out;
 }
 
-/** Starts `node <bin> serve` and waits until `readyUrl` answers 200 (at most 30 s). */
+/** Starts `node <bin> serve` and waits until `readyUrl` answers 200 (at most 60 s: the whole suite may be loading the machine). */
 export async function startService(
   bin: string,
   env: Record<string, string>,
@@ -72,7 +72,7 @@ export async function startService(
       }
     },
   };
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`${bin} serve exited ${child.exitCode}: ${stderr}`);
     try {
       if ((await fetch(readyUrl)).status === 200) return proc;
