@@ -1,7 +1,25 @@
 import type { Readable } from 'node:stream';
 
-/** What `put` accepts: bytes, a Node `Readable`, or any async iterable of chunks. */
-export type BlobBody = Uint8Array | AsyncIterable<Uint8Array | string>;
+/**
+ * Content already hashed (and, for a `.zst` key, compressed) by the caller — see `prepareBlob` —
+ * so `put` does neither on the event loop. The store records `digest` and `size` as given and
+ * writes `stored` as it is; every read still verifies the content against `digest`, so a wrong
+ * digest is never served (it makes the blob unreadable: build these with `prepareBlob`).
+ */
+export interface PreparedBlob {
+  readonly kind: 'prepared';
+  /** `sha256:<hex>` of the content (uncompressed). */
+  readonly digest: string;
+  /** Content bytes (uncompressed). */
+  readonly size: number;
+  /** `zstd` (one or more zstd frames of the content; for `.zst` keys) or `identity` (the content). */
+  readonly encoding: 'zstd' | 'identity';
+  /** The bytes at rest. */
+  readonly stored: Uint8Array;
+}
+
+/** What `put` accepts: bytes, a Node `Readable`, any async iterable of chunks, or a prepared blob. */
+export type BlobBody = Uint8Array | AsyncIterable<Uint8Array | string> | PreparedBlob;
 
 /** Options for {@link BlobStore.put}. */
 export interface PutOptions {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { BlobBody } from './blob-store.js';
+import type { BlobBody, PreparedBlob } from './blob-store.js';
 
 const SLICE = 1024 * 1024;
 
@@ -13,7 +13,7 @@ function* slices(bytes: Uint8Array): Generator<Buffer> {
  * The body as a byte stream. Bytes are cut into 1 MiB views (no copy) so hashing and compressing a
  * large buffer give the event loop room between chunks.
  */
-export function bodyStream(body: BlobBody): Readable {
+export function bodyStream(body: Exclude<BlobBody, PreparedBlob>): Readable {
   if (body instanceof Uint8Array) return Readable.from(slices(body));
   if (body instanceof Readable) return body;
   return Readable.from(body);

@@ -10,6 +10,7 @@ export type {
   ListItem,
   ListOptions,
   ListPage,
+  PreparedBlob,
   PutOptions,
   PutResult,
 } from './blob-store.js';
@@ -21,6 +22,7 @@ export { CasError, isCasError } from './error.js';
 export type { FsBlobStoreOptions } from './fs/fs-blob-store.js';
 export { FsBlobStore } from './fs/fs-blob-store.js';
 export { isCompressedKey, MAX_KEY_BYTES, validateKey } from './key.js';
+export { isPreparedBlob, prepareBlob } from './prepared-blob.js';
 export type { S3BlobStoreOptions } from './s3/s3-blob-store.js';
 export { S3BlobStore } from './s3/s3-blob-store.js';
 export type { ZstdDecompressOptions } from './zstd.js';

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import type { BlobStore } from '../blob-store.js';
 import { isCasError } from '../error.js';
+import { prepareBlob } from '../prepared-blob.js';
 import { isZstd, zstdCompress, zstdDecompress } from '../zstd.js';
 
 /** A backend under test plus raw access to what it stores, behind the store's back. */
@@ -135,6 +136,57 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<B
         storedSize: put.storedSize,
         digest: put.digest,
       });
+    });
+
+    it('stores a prepared blob as given and reads it back like one put as bytes (plain and .zst)', async () => {
+      const base = ns();
+      const body = Buffer.from('{"symbolId":"a","hitCount":1}\n'.repeat(4000));
+      for (const [key, compress] of [
+        [`${base}facts.ndjson.zst`, true],
+        [`${base}facts.ndjson`, false],
+      ] as const) {
+        const prepared = prepareBlob(body, { compress });
+        const put = await store.put(key, prepared, {
+          contentType: 'application/x-ndjson',
+          metadata: { a: 'b' },
+        });
+        expect(put).toEqual({
+          key,
+          digest: sha256(body),
+          size: body.length,
+          storedSize: prepared.stored.length,
+        });
+        expectBytes(await h.readStored(key), prepared.stored);
+        expectBytes(await store.getBytes(key), body);
+        expect(await store.head(key)).toMatchObject({
+          digest: sha256(body),
+          size: body.length,
+          metadata: { a: 'b' },
+        });
+        // The same content put as bytes reads back the same.
+        const again = await store.put(`${key}.2${compress ? '.zst' : ''}`, body);
+        expect(again.digest).toBe(put.digest);
+      }
+      expect(prepareBlob(body, { compress: true }).stored.length).toBeLessThan(body.length / 10);
+    });
+
+    it('rejects a prepared blob that does not fit its key, and never serves one with a wrong digest', async () => {
+      const base = ns();
+      const body = Buffer.from('some content\n'.repeat(100));
+      const zst = prepareBlob(body, { compress: true });
+      const plain = prepareBlob(body, { compress: false });
+      await expectCode(store.put(`${base}a`, zst), 'BLOB_COMPRESSION_INVALID');
+      await expectCode(store.put(`${base}a.zst`, plain), 'BLOB_COMPRESSION_INVALID');
+      await expectCode(store.put(`${base}b`, { ...plain, size: plain.size + 1 }), 'BLOB_COMPRESSION_INVALID');
+      await expectCode(store.put(`${base}c.zst`, { ...zst, digest: 'sha256:abc' }), 'BLOB_METADATA_INVALID');
+      await expectCode(store.put(`${base}c.zst`, { ...zst, size: -1 }), 'BLOB_METADATA_INVALID');
+      expect(await store.head(`${base}a`)).toBeNull();
+      expect(await store.head(`${base}a.zst`)).toBeNull();
+      // A caller that lies about the digest gets a blob no read will serve.
+      const lie = `${base}lie.zst`;
+      await store.put(lie, { ...zst, digest: sha256(Buffer.from('other')) });
+      await expectCode(store.getBytes(lie), 'BLOB_DIGEST_MISMATCH');
+      await expectCode(drain(await store.get(lie)), 'BLOB_DIGEST_MISMATCH');
     });
 
     it('accepts streams and async iterables and gets the same digest as for bytes', async () => {

@@ -17,6 +17,8 @@ describe('@stella-ops/cas public API', () => {
         'createZstdDecompressStream',
         'isCasError',
         'isCompressedKey',
+        'isPreparedBlob',
+        'prepareBlob',
         'isZstd',
         'sha256Digest',
         'validateKey',

@@ -19,6 +19,7 @@ import { digestMismatch, HashingStream } from '../digest-stream.js';
 import { CasError } from '../error.js';
 import { isCompressedKey, validateKey, validatePrefix } from '../key.js';
 import { validatePutOptions } from '../metadata.js';
+import { checkPreparedBlob, isPreparedBlob } from '../prepared-blob.js';
 import { readAll, verifiedReadStream } from '../read-stream.js';
 import { createZstdCompressStream } from '../zstd.js';
 import { type BlobHeader, encodeHeader, FORMAT, HEADER_BYTES, readHeader } from './format.js';
@@ -75,20 +76,28 @@ export class FsBlobStore implements BlobStore {
     validateKey(key);
     validatePutOptions(key, opts.metadata, opts.contentType);
     const compressed = isCompressedKey(key);
+    if (isPreparedBlob(body)) checkPreparedBlob(key, body, compressed);
     const tmpPath = join(this.tmp, `${randomUUID()}.tmp`);
     let fh: FileHandle | undefined;
     try {
       await mkdir(this.tmp, { recursive: true });
       fh = await open(tmpPath, 'wx', 0o644);
-      const hasher = new HashingStream();
-      const sink = fileSink(fh, HEADER_BYTES);
-      const source = bodyStream(body);
-      if (compressed) await pipeline(source, hasher, createZstdCompressStream(), sink.stream);
-      else await pipeline(source, hasher, sink.stream);
+      let content: { digest: string; size: number; storedSize: number };
+      if (isPreparedBlob(body)) {
+        await writeFully(fh, body.stored, HEADER_BYTES);
+        content = { digest: body.digest, size: body.size, storedSize: body.stored.byteLength };
+      } else {
+        const hasher = new HashingStream();
+        const sink = fileSink(fh, HEADER_BYTES);
+        const source = bodyStream(body);
+        if (compressed) await pipeline(source, hasher, createZstdCompressStream(), sink.stream);
+        else await pipeline(source, hasher, sink.stream);
+        content = { digest: hasher.digest(), size: hasher.size, storedSize: sink.written() };
+      }
       const header: BlobHeader = {
         format: FORMAT,
-        digest: hasher.digest(),
-        size: hasher.size,
+        digest: content.digest,
+        size: content.size,
         encoding: compressed ? 'zstd' : 'identity',
         metadata: { ...opts.metadata },
       };
@@ -98,7 +107,7 @@ export class FsBlobStore implements BlobStore {
       await fh.close();
       fh = undefined;
       await this.commit(tmpPath, this.pathOf(key));
-      return { key, digest: header.digest, size: header.size, storedSize: sink.written() };
+      return { key, digest: header.digest, size: header.size, storedSize: content.storedSize };
     } catch (err) {
       await fh?.close().catch(() => {});
       await unlink(tmpPath).catch(() => {});

@@ -109,7 +109,7 @@ export class S3BlobStore implements BlobStore {
     validateKey(key);
     validatePutOptions(key, opts.metadata, opts.contentType);
     const compressed = isCompressedKey(key);
-    const { digest, size, stored, storedSize } = await stageUpload(body, compressed);
+    const { digest, size, stored, storedSize } = await stageUpload(key, body, compressed);
     try {
       await this.s3.send(
         new PutObjectCommand({

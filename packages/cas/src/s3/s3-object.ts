@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { BlobBody } from '../blob-store.js';
 import { bodyStream } from '../body.js';
 import { HashingStream } from '../digest-stream.js';
+import { checkPreparedBlob, isPreparedBlob } from '../prepared-blob.js';
 import { createZstdCompressStream, zstdCompress } from '../zstd.js';
 
 /** Object metadata the store writes itself (`x-amz-meta-sha256`, `x-amz-meta-uncompressed-size`). */
@@ -41,11 +42,16 @@ export interface StagedUpload {
 
 /**
  * Hashes (and for `.zst` compresses) a body before its upload, because the digest travels in the
- * request headers. Bytes are uploaded as they are (no copy); large bytes to compress and streams
+ * request headers; a prepared blob is checked and sent as it is. Bytes are uploaded as they are (no copy); large bytes to compress and streams
  * go through the stream path, which compresses slice by slice instead of blocking the event loop
  * in one call, and holds the stored bytes once.
  */
-export async function stageUpload(body: BlobBody, compressed: boolean): Promise<StagedUpload> {
+export async function stageUpload(key: string, body: BlobBody, compressed: boolean): Promise<StagedUpload> {
+  if (isPreparedBlob(body)) {
+    checkPreparedBlob(key, body, compressed);
+    const stored = Buffer.from(body.stored.buffer, body.stored.byteOffset, body.stored.byteLength);
+    return { digest: body.digest, size: body.size, stored, storedSize: stored.length };
+  }
   if (body instanceof Uint8Array && (!compressed || body.length <= ONE_SHOT_COMPRESS_LIMIT)) {
     const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;

@@ -64,7 +64,7 @@ export async function ingestBatch(
   };
 
   const stored = await timings.time('store', () =>
-    ctx.blobs.put(keys.facts, batch.canonical, {
+    ctx.blobs.put(keys.facts, batch.blob, {
       contentType: 'application/x-ndjson',
       metadata: { 'batch-id': batchId, tenant },
     }),

@@ -1,3 +1,4 @@
+import { zstdDecompress } from '@stella-ops/cas';
 import { canonicalize, sha256 } from '@stella-ops/core';
 import { type BatchInput, prepareBatch } from './prepare-batch.js';
 
@@ -48,7 +49,15 @@ describe('prepareBatch', () => {
     expect(batch.factTypes).toEqual(['call', 'invocation', 'load']);
     expect(batch.typeCounts).toEqual(PINNED.typeCounts);
     expect(batch.provenanceHash).toBe(PINNED.provenanceHash);
-    expect(sha256(batch.canonical)).toBe(PINNED.provenanceHash);
+    // The blob the store gets: that digest and size, and the NDJSON zstd-compressed.
+    const canonical = zstdDecompress(batch.blob.stored);
+    expect(sha256(canonical)).toBe(PINNED.provenanceHash);
+    expect(batch.blob).toMatchObject({
+      kind: 'prepared',
+      digest: PINNED.provenanceHash,
+      size: canonical.length,
+      encoding: 'zstd',
+    });
   });
 
   it('gives the JSON form of the same facts the same bytes as the NDJSON form', () => {

@@ -1,3 +1,4 @@
+import { type PreparedBlob, zstdCompress } from '@stella-ops/cas';
 import { sha256 } from '@stella-ops/core';
 import { parseJsonBody } from '@stella-ops/service-kit';
 import { type NormalizedBatch, normalizeBatch } from './normalize-batch.js';
@@ -18,20 +19,26 @@ export interface PreparedBatch {
   source: string;
   /** The hash the client sent in the JSON body, if any. */
   clientHash?: string;
-  canonical: Buffer;
-  /** `sha256:` of `canonical` (contract §5.1). */
+  /**
+   * The facts blob, ready for the blob store: the canonical NDJSON's digest and size, and the
+   * NDJSON zstd-compressed (the `.ndjson.zst` key's form), so the request thread neither hashes
+   * nor compresses.
+   */
+  blob: PreparedBlob;
+  /** `sha256:` of the canonical NDJSON (contract §5.1); the blob's digest. */
   provenanceHash: string;
   factCount: number;
   factTypes: NormalizedBatch['factTypes'];
   typeCounts: NormalizedBatch['typeCounts'];
   merged: number;
-  /** Milliseconds per stage: parse, validate, canonicalize, hash. */
+  /** Milliseconds per stage: parse, validate, canonicalize, hash, compress. */
   stages: Record<string, number>;
 }
 
 /**
  * The CPU part of an ingest (no I/O): parse the NDJSON or JSON body, validate every fact against
- * `runtime-fact@v1` (and its purl), deduplicate and canonicalize, hash. Throws the same 4xx
+ * `runtime-fact@v1` (and its purl), deduplicate and canonicalize, hash and compress (the zstd level
+ * the blob store uses). Throws the same 4xx
  * problems as the HTTP layer would. Runs inline or on a worker thread (see `batch-preparer.ts`).
  */
 export function prepareBatch(input: BatchInput): PreparedBatch {
@@ -56,11 +63,19 @@ export function prepareBatch(input: BatchInput): PreparedBatch {
   lap('canonicalize');
   const provenanceHash = sha256(batch.canonical);
   lap('hash');
+  const stored = zstdCompress(batch.canonical);
+  lap('compress');
   return {
     callgraphId: upload.callgraphId,
     source: upload.source,
     ...(upload.clientHash !== undefined ? { clientHash: upload.clientHash } : {}),
-    canonical: batch.canonical,
+    blob: {
+      kind: 'prepared',
+      digest: provenanceHash,
+      size: batch.canonical.length,
+      encoding: 'zstd',
+      stored,
+    },
     provenanceHash,
     factCount: batch.facts.length,
     factTypes: batch.factTypes,

@@ -4,17 +4,21 @@ import { type BatchInput, prepareBatch } from './prepare-batch.js';
 import type { WorkerReply, WorkerTask } from './worker-protocol.js';
 
 /**
- * The canonical bytes' ArrayBuffer to transfer (not copy) when it is theirs: one they fill at
- * least three quarters of and larger than Buffer's shared pool (small Buffers share that pool,
- * which must never be transferred away).
+ * `bytes` in an ArrayBuffer of their own, to transfer rather than copy: as they are when they fill
+ * theirs, else copied into one that fits (a view into a larger or shared buffer — Buffer's pool —
+ * must never be transferred, and cloning it would copy the whole buffer).
  */
-function ownedBuffer(bytes: Uint8Array): ArrayBuffer[] {
-  const whole = bytes.buffer;
-  return whole instanceof ArrayBuffer &&
-    whole.byteLength > Buffer.poolSize &&
-    bytes.byteLength >= whole.byteLength * 0.75
-    ? [whole]
-    : [];
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  ) {
+    return bytes;
+  }
+  const own = new Uint8Array(bytes.byteLength);
+  own.set(bytes);
+  return own;
 }
 
 /** A worker thread of the ingest pool: prepares one batch per message (see worker-preparer.ts). */
@@ -25,13 +29,9 @@ port.on('message', ({ id, input }: WorkerTask) => {
   try {
     const body = new Uint8Array(input.body);
     const batch = prepareBatch({ ...input, body } as BatchInput);
-    const canonical = new Uint8Array(
-      batch.canonical.buffer,
-      batch.canonical.byteOffset,
-      batch.canonical.byteLength,
-    );
-    reply = { id, ok: true, batch: { ...batch, canonical } };
-    port.postMessage(reply, ownedBuffer(canonical));
+    const stored = ownBuffer(batch.blob.stored);
+    reply = { id, ok: true, batch: { ...batch, blob: { ...batch.blob, stored } } };
+    port.postMessage(reply, [stored.buffer as ArrayBuffer]);
     return;
   } catch (err) {
     const problem = defaultErrorMapper(err);

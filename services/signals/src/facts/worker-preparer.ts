@@ -31,7 +31,7 @@ function ownBuffer(body: Uint8Array): ArrayBuffer {
 
 /**
  * Prepares batches on `size` worker threads (parse, validate, canonicalize and hash are pure CPU),
- * so one instance uses more than one core. Bodies and canonical bytes are transferred, not
+ * so one instance uses more than one core. Bodies and the compressed facts are transferred, not
  * copied. A worker that dies is replaced; its batch fails with a 500.
  */
 export function workerPreparer(opts: WorkerPreparerOptions): BatchPreparer {
@@ -59,8 +59,9 @@ export function workerPreparer(opts: WorkerPreparerOptions): BatchPreparer {
       idle.push(worker);
       if (job) {
         if (reply.ok) {
-          const c = reply.batch.canonical;
-          job.resolve({ ...reply.batch, canonical: Buffer.from(c.buffer, c.byteOffset, c.byteLength) });
+          const { blob } = reply.batch;
+          const stored = Buffer.from(blob.stored.buffer, blob.stored.byteOffset, blob.stored.byteLength);
+          job.resolve({ ...reply.batch, blob: { ...blob, stored } });
         } else if ('problem' in reply) job.reject(new HttpProblem(reply.problem));
         else job.reject(new Error(`batch preparation failed: ${reply.error}`));
       }

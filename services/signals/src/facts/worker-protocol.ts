@@ -7,8 +7,11 @@ export interface WorkerTask {
   input: { body: ArrayBuffer; kind: 'ndjson' | 'json'; target?: { callgraphId: string; source: string } };
 }
 
-/** A worker's answer: the prepared batch, a 4xx problem to answer, or an unexpected error. */
+/**
+ * A worker's answer: the prepared batch (its `blob.stored` bytes travel as a transferred
+ * ArrayBuffer and arrive as a Uint8Array), a 4xx problem to answer, or an unexpected error.
+ */
 export type WorkerReply =
-  | { id: number; ok: true; batch: Omit<PreparedBatch, 'canonical'> & { canonical: Uint8Array } }
+  | { id: number; ok: true; batch: PreparedBatch }
   | { id: number; ok: false; problem: Omit<HttpProblemInit, 'headers' | 'cause'> }
   | { id: number; ok: false; error: string };
