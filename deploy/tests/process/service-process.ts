@@ -106,7 +106,10 @@ export async function waitUntilReady(
     }
     const { exitCode, signalCode } = service.child;
     if (exitCode !== null || signalCode !== null || Date.now() > until) {
-      const report = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 1000))]);
+      const report = await Promise.race([
+        service.exited,
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000)),
+      ]);
       throw new Error(
         `${url} did not become ready (${last}); exit ${exitCode ?? signalCode}: ${report?.stderr ?? ''}`,
       );
