@@ -45,7 +45,7 @@ function filesContaining(dir: string, part: string): string[] {
   });
 }
 
-(servicesBuilt() ? describe : describe.skip)('Signals feeds ReachGraph (both services as processes)', () => {
+describe('Signals feeds ReachGraph (both services as processes)', () => {
   let stack: Stack;
   let manifest: CallgraphManifest;
   let batch: RuntimeFactProvenance;
@@ -74,6 +74,8 @@ function filesContaining(dir: string, part: string): string[] {
   const graphsStored = async () => (await rg('GET', `/v1/reachgraphs/by-artifact/${ARTIFACT.digest}`)).body;
 
   beforeAll(async () => {
+    // `pnpm test` builds first; a missing build must fail here, never skip the end-to-end tests.
+    if (!servicesBuilt()) throw new Error('services/*/dist is missing: run `pnpm build` first');
     stack = await startStack();
     db = new pg.Client({ connectionString: stack.reachgraphDb.url });
     await db.connect();
@@ -317,14 +319,13 @@ function filesContaining(dir: string, part: string): string[] {
       () => undefined,
       (err: unknown) => err,
     );
-    // Signals streams call graphs and ends the answer without delivering it when the stored bytes
-    // fail its digest check (here before any header: the graph is one chunk)
-    expect(isStellaApiError(get) && [get.status, get.code]).toEqual([0, 'NETWORK_ERROR']);
+    // Signals verifies a call graph of this size in full before answering: a clean 502
+    expect(isStellaApiError(get) && [get.status, get.code]).toEqual([502, 'BLOB_INTEGRITY_FAILED']);
     const before = await graphsStored();
     const rebuilt = await rg('POST', '/v1/reachgraphs/build', buildRequest({ runtimeFactBatchIds: [] }));
-    expect([rebuilt.status, rebuilt.body['code']]).toEqual([502, 'INPUT_TRUNCATED']);
+    expect([rebuilt.status, rebuilt.body['code']]).toEqual([502, 'INPUT_DIGEST_MISMATCH']);
     expect(await graphsStored()).toEqual(before);
     const replay = await rg('POST', '/v1/reachgraphs/replay', { expectedDigest: digest });
-    expect([replay.status, replay.body['code']]).toEqual([502, 'INPUT_TRUNCATED']);
+    expect([replay.status, replay.body['code']]).toEqual([502, 'INPUT_DIGEST_MISMATCH']);
   });
 });

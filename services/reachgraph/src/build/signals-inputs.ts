@@ -64,10 +64,10 @@ export class SignalsInputs {
   }
 
   /**
-   * The call graph's bytes, verified against the digest Signals announces. Signals streams a call
-   * graph and ends the response without delivering it when its stored bytes fail its own digest
-   * check (before the headers for a small graph, mid-body for a large one). A download that ends
-   * that way while Signals still answers for the same graph's manifest is `INPUT_TRUNCATED`.
+   * The call graph's bytes, verified against the digest Signals announces. Signals answers 502
+   * `BLOB_INTEGRITY_FAILED` when its stored bytes fail its own digest check, but a graph over 16 MiB
+   * is streamed and can only be cut mid-body. A download that ends that way while Signals still
+   * answers for the same graph's manifest is `INPUT_TRUNCATED`.
    */
   private async download(graphId: string): Promise<{ digest: string; records: CallgraphRecord[] }> {
     let bytes: Buffer;
