@@ -14,7 +14,7 @@ import {
   signEnvelope,
   signSigstoreBundle,
 } from '@stella-ops/core';
-import { errorOf, SLOW, stella } from './run-stella.js';
+import { errorOf, SLOW, stella, stellaOnTty } from './run-stella.js';
 
 const EXAMPLE = new URL(
   '../../../schemas/examples/reachgraph-min.v1/valid-express-lodash.json',
@@ -199,6 +199,21 @@ describe('stella reachgraph slice --graph (local)', () => {
         /lodash:template \(node_modules\/lodash\/lodash\.js:14826\).*\[sink CVE-2021-23337\]/,
       );
       expect(run.stdout).not.toContain('\u001b[');
+    },
+    SLOW,
+  );
+
+  it(
+    'colours the tree on a terminal, unless NO_COLOR is set',
+    async () => {
+      const args = ['reachgraph', 'slice', '--graph', graphPath, '--cve', 'CVE-2021-23337'];
+      const tty = await stellaOnTty(args);
+      expect(tty.code).toBe(0);
+      expect(tty.stdout).toContain('\u001b[31mreachable\u001b[39m');
+      expect(tty.stdout).toContain('\u001b[33mguard REPORTS=enabled\u001b[39m');
+      const plain = await stellaOnTty(args, { NO_COLOR: '1' });
+      expect(plain.stdout).toContain('guard REPORTS=enabled');
+      expect(plain.stdout).not.toContain('\u001b[');
     },
     SLOW,
   );

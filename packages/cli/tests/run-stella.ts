@@ -53,3 +53,31 @@ export function errorOf(run: StellaRun): { code: string; exitCode: number; statu
     JSON.parse(run.stderr.trim().split('\n').pop() ?? '{}') as { error: { code: string; exitCode: number } }
   ).error;
 }
+
+/**
+ * Runs `stella` on a pseudo-terminal (util-linux `script`), so stdout and stderr are TTYs; both
+ * arrive merged in `stdout`.
+ */
+export function stellaOnTty(args: string[], env: Record<string, string> = {}): Promise<StellaRun> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, STELLA_BIN, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env['PATH'] ?? '', TERM: 'xterm', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+    child.stdin.end();
+  });
+}

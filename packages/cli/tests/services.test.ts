@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { blake3, sha256 } from '@stella-ops/core';
 import { callgraphRecords, fact, ndjson } from '../../../services/signals/tests/fixtures.js';
 import { type RunningServices, startServices } from '../../client/tests/services.js';
-import { errorOf, SLOW, type StellaRun, stella } from './run-stella.js';
+import { errorOf, SLOW, type StellaRun, stella, stellaOnTty } from './run-stella.js';
 
 const repo = (p: string) => new URL(`../../../${p}`, import.meta.url);
 const EXAMPLE = repo('schemas/examples/reachgraph-min.v1/valid-express-lodash.json');
@@ -56,6 +56,19 @@ describe('stella reachgraph against the running service', () => {
       const again = await stella(['reachgraph', 'upsert', join(dir, 'graph.json')], { env: rgEnv });
       expect(again.code).toBe(0);
       expect(again.stdout).toContain(`${digest} (already stored)`);
+    },
+    SLOW,
+  );
+
+  it(
+    'draws a progress bar for an upload on a terminal, and none off a terminal',
+    async () => {
+      const tty = await stellaOnTty(['reachgraph', 'upsert', join(dir, 'graph.json')], rgEnv);
+      expect(tty.code).toBe(0);
+      expect(tty.stdout).toMatch(/\rupload \[#+\] 100% /);
+      const plain = await stella(['reachgraph', 'upsert', join(dir, 'graph.json')], { env: rgEnv });
+      expect(plain.stderr).toBe('');
+      expect(plain.stdout).not.toContain('upload [');
     },
     SLOW,
   );
