@@ -1,8 +1,10 @@
+import { isPreparedBlob } from '@stella-ops/cas';
+import { canonicalize, sha256 } from '@stella-ops/core';
 import { createMetricsRegistry, HttpProblem } from '@stella-ops/service-kit';
 import request from 'supertest';
 import { createApp } from '../src/app.js';
 import type { BatchPreparer } from '../src/facts/batch-preparer.js';
-import { prepareBatch } from '../src/facts/prepare-batch.js';
+import { type PreparedBatch, prepareBatch } from '../src/facts/prepare-batch.js';
 import { workerPreparer } from '../src/facts/worker-preparer.js';
 import { rootLogger } from '../src/logger.js';
 import { callgraphRecords, fact, ndjson } from './fixtures.js';
@@ -32,9 +34,11 @@ describe('ingest worker threads (Limits.IngestWorkers)', () => {
     const inline = prepareBatch({ body: Buffer.from(body), kind: 'ndjson', target });
     const pooled = await pool.prepare({ body, kind: 'ndjson', target });
     expect(pooled.provenanceHash).toBe(inline.provenanceHash);
-    expect(Buffer.from(pooled.blob.stored).equals(inline.blob.stored)).toBe(true);
-    expect(Buffer.isBuffer(pooled.blob.stored)).toBe(true);
-    const strip = (b: typeof inline) => ({ ...b, blob: { ...b.blob, stored: null }, stages: null });
+    const stored = (b: PreparedBatch): Buffer =>
+      isPreparedBlob(b.blob) ? (b.blob.stored as Buffer) : b.blob;
+    expect(Buffer.isBuffer(stored(pooled))).toBe(true);
+    expect(stored(pooled).equals(stored(inline))).toBe(true);
+    const strip = (b: PreparedBatch) => ({ ...b, blob: { ...b.blob, stored: null }, stages: null });
     expect(strip(pooled)).toEqual(strip(inline));
   });
 
@@ -78,6 +82,17 @@ describe('ingest worker threads (Limits.IngestWorkers)', () => {
       .send(ndjson([fact(1), fact(2)]));
     expect(res.status).toBe(201);
     expect(res.headers['server-timing']).toMatch(/canonicalize;dur=/);
+    // The worker hashed and compressed the facts; the store kept them readable and verified.
+    expect(res.headers['server-timing']).toMatch(/compress;dur=/);
+    const { batchId, provenanceHash } = res.body.provenance as { batchId: string; provenanceHash: string };
+    const got = await request(app)
+      .get(`/signals/runtime-facts/${batchId}`)
+      .set('Authorization', await h.auth('policy-engine'));
+    expect(got.status).toBe(200);
+    expect(sha256(Buffer.from(got.text))).toBe(provenanceHash);
+    expect(got.text).toBe(`${[fact(1), fact(2)].map((f) => canonicalize(f)).join('\n')}\n`);
+    const key = `runtime-facts/tenant-a/${batchId}.ndjson.zst`;
+    expect(await h.ctx.blobs.head(key)).toMatchObject({ digest: provenanceHash, size: got.text.length });
   });
 
   it('fails the batch of a worker that dies with a 500-class error and replaces the worker', async () => {

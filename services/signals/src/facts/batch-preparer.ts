@@ -6,8 +6,8 @@ export interface BatchPreparer {
   close(): Promise<void>;
 }
 
-/** On the request's own thread. */
+/** On the request's own thread (the blob store compresses while uploading, in slices). */
 export const inlinePreparer: BatchPreparer = {
-  prepare: async (input) => prepareBatch(input),
+  prepare: async (input) => prepareBatch({ ...input, compress: false }),
   close: async () => {},
 };

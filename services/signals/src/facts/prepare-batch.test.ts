@@ -1,4 +1,4 @@
-import { zstdDecompress } from '@stella-ops/cas';
+import { isPreparedBlob, zstdDecompress } from '@stella-ops/cas';
 import { canonicalize, sha256 } from '@stella-ops/core';
 import { type BatchInput, prepareBatch } from './prepare-batch.js';
 
@@ -50,14 +50,23 @@ describe('prepareBatch', () => {
     expect(batch.typeCounts).toEqual(PINNED.typeCounts);
     expect(batch.provenanceHash).toBe(PINNED.provenanceHash);
     // The blob the store gets: that digest and size, and the NDJSON zstd-compressed.
-    const canonical = zstdDecompress(batch.blob.stored);
+    const blob = batch.blob;
+    if (!isPreparedBlob(blob)) throw new Error('expected a prepared blob');
+    const canonical = zstdDecompress(blob.stored);
     expect(sha256(canonical)).toBe(PINNED.provenanceHash);
-    expect(batch.blob).toMatchObject({
+    expect(blob).toMatchObject({
       kind: 'prepared',
       digest: PINNED.provenanceHash,
       size: canonical.length,
       encoding: 'zstd',
     });
+  });
+
+  it('leaves compression to the blob store when asked (the request-thread preparer)', () => {
+    const plain = prepareBatch({ ...ndjsonInput(pinnedUpload()), compress: false });
+    expect(Buffer.isBuffer(plain.blob)).toBe(true);
+    expect(sha256(plain.blob as Buffer)).toBe(PINNED.provenanceHash);
+    expect(plain.stages['compress']).toBeUndefined();
   });
 
   it('gives the JSON form of the same facts the same bytes as the NDJSON form', () => {

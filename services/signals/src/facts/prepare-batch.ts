@@ -11,6 +11,11 @@ export interface BatchInput {
   kind: 'ndjson' | 'json';
   /** For NDJSON: the query parameters. */
   target?: { callgraphId: string; source: string };
+  /**
+   * Compress the facts here (default). `false` on the request thread: the blob store then
+   * compresses while it uploads, slice by slice, instead of in one blocking call.
+   */
+  compress?: boolean;
 }
 
 /** A batch ready to store: validated, deduplicated, canonical, hashed. */
@@ -20,11 +25,11 @@ export interface PreparedBatch {
   /** The hash the client sent in the JSON body, if any. */
   clientHash?: string;
   /**
-   * The facts blob, ready for the blob store: the canonical NDJSON's digest and size, and the
-   * NDJSON zstd-compressed (the `.ndjson.zst` key's form), so the request thread neither hashes
-   * nor compresses.
+   * The facts blob for the blob store: prepared (the canonical NDJSON's digest and size, and the
+   * NDJSON zstd-compressed, the `.ndjson.zst` key's form), so the request thread neither hashes
+   * nor compresses; or, with `compress: false`, the canonical NDJSON itself.
    */
-  blob: PreparedBlob;
+  blob: PreparedBlob | Buffer;
   /** `sha256:` of the canonical NDJSON (contract §5.1); the blob's digest. */
   provenanceHash: string;
   factCount: number;
@@ -63,19 +68,23 @@ export function prepareBatch(input: BatchInput): PreparedBatch {
   lap('canonicalize');
   const provenanceHash = sha256(batch.canonical);
   lap('hash');
-  const stored = zstdCompress(batch.canonical);
-  lap('compress');
-  return {
-    callgraphId: upload.callgraphId,
-    source: upload.source,
-    ...(upload.clientHash !== undefined ? { clientHash: upload.clientHash } : {}),
-    blob: {
+  let blob: PreparedBlob | Buffer = batch.canonical;
+  if (input.compress !== false) {
+    const stored = zstdCompress(batch.canonical);
+    lap('compress');
+    blob = {
       kind: 'prepared',
       digest: provenanceHash,
       size: batch.canonical.length,
       encoding: 'zstd',
       stored,
-    },
+    };
+  }
+  return {
+    callgraphId: upload.callgraphId,
+    source: upload.source,
+    ...(upload.clientHash !== undefined ? { clientHash: upload.clientHash } : {}),
+    blob,
     provenanceHash,
     factCount: batch.facts.length,
     factTypes: batch.factTypes,

@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { isPreparedBlob } from '@stella-ops/cas';
 import { defaultErrorMapper } from '@stella-ops/service-kit';
 import { type BatchInput, prepareBatch } from './prepare-batch.js';
 import type { WorkerReply, WorkerTask } from './worker-protocol.js';
@@ -28,9 +29,11 @@ port.on('message', ({ id, input }: WorkerTask) => {
   let reply: WorkerReply;
   try {
     const body = new Uint8Array(input.body);
-    const batch = prepareBatch({ ...input, body } as BatchInput);
-    const stored = ownBuffer(batch.blob.stored);
-    reply = { id, ok: true, batch: { ...batch, blob: { ...batch.blob, stored } } };
+    const batch = prepareBatch({ ...input, body, compress: true } as BatchInput);
+    const blob = batch.blob;
+    if (!isPreparedBlob(blob)) throw new Error('a worker always prepares the compressed blob');
+    const stored = ownBuffer(blob.stored);
+    reply = { id, ok: true, batch: { ...batch, blob: { ...blob, stored } } };
     port.postMessage(reply, [stored.buffer as ArrayBuffer]);
     return;
   } catch (err) {

@@ -1,3 +1,4 @@
+import type { PreparedBlob } from '@stella-ops/cas';
 import type { HttpProblemInit } from '@stella-ops/service-kit';
 import type { PreparedBatch } from './prepare-batch.js';
 
@@ -12,6 +13,6 @@ export interface WorkerTask {
  * ArrayBuffer and arrive as a Uint8Array), a 4xx problem to answer, or an unexpected error.
  */
 export type WorkerReply =
-  | { id: number; ok: true; batch: PreparedBatch }
+  | { id: number; ok: true; batch: PreparedBatch & { blob: PreparedBlob } }
   | { id: number; ok: false; problem: Omit<HttpProblemInit, 'headers' | 'cause'> }
   | { id: number; ok: false; error: string };
