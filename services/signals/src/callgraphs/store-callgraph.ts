@@ -28,13 +28,15 @@ function jsonBytes(value: unknown): Buffer {
  * Stores a validated call graph (contract §6.1): the canonical NDJSON under
  * `callgraphs/{tenant}/{graphId}.ndjson.zst`, the signed manifest and its DSSE envelope under
  * `manifests/`, the metadata next to the graph, then the index row. Blobs first, index row last:
- * a failure leaves at most unreferenced blobs (swept by GC), never a row without its blobs.
+ * a failure leaves at most unreferenced blobs (swept by GC), never a row without its blobs. The
+ * client's `idempotencyKey`, if any, lands on the index row (unique per tenant).
  */
 export async function storeCallgraph(
   ctx: AppContext,
   tenant: string,
   parsed: ParsedCallgraph,
   timings: Timings,
+  idempotencyKey?: string,
 ): Promise<CallgraphManifest> {
   const digest = timings.timeSync('hash', () => sha256(parsed.canonical));
   const graphId = newUlid();
@@ -124,6 +126,7 @@ export async function storeCallgraph(
         envelope_key: envelope ? keys.envelope : null,
         manifest: JSON.stringify(manifest),
         created_at: createdAt,
+        ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
       })
       .execute(),
   );

@@ -24,6 +24,8 @@ export interface CallgraphRow {
   manifest_key: string;
   /** Absent when manifests were not signed at upload. */
   envelope_key: string | null;
+  /** The client's `Idempotency-Key` of the upload, unique per tenant (null: none sent). */
+  idempotency_key: ColumnType<string | null, string | null | undefined, never>;
   /** The signed manifest, as stored in `manifests/{graphId}.json`. */
   manifest: ColumnType<CallgraphManifest, string, never>;
   created_at: ColumnType<Date, Date, never>;

@@ -18,6 +18,8 @@ export interface RuntimeFactBatchRow {
   blob_key: string;
   provenance_key: string;
   attestation_key: string | null;
+  /** The client's `Idempotency-Key` of the upload, unique per tenant (null: none sent). */
+  idempotency_key: ColumnType<string | null, string | null | undefined, never>;
   size: ColumnType<string, number, never>;
   stored_size: ColumnType<string, number, never>;
   indexed_at: Generated<Date>;
