@@ -18,7 +18,8 @@ FROM ${NODE_IMAGE} AS build
 RUN apt-get update \
   && apt-get install --yes --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
-RUN corepack enable
+# The pnpm version package.json pins (packageManager).
+RUN npm install --global pnpm@10.34.8
 WORKDIR /repo
 # Manifests first, so the dependency layer is cached while only sources change.
 COPY --from=prune /pruned/json/ ./

@@ -74,6 +74,14 @@ describe.each(SERVICES)('$file', ({ file, pkg, port, portVar, accepts }) => {
     expect(only('COPY').map((c) => [flag(c, 'from'), words(c).join(' ')])).toEqual([['build', '/out/ ./']]);
   });
 
+  it('installs the pnpm the workspace pins and the turbo it locks', () => {
+    const runs = instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => words(i).join(' '));
+    const root = JSON.parse(readRepo('package.json')) as { packageManager: string };
+    expect(runs).toContain(`npm install --global ${root.packageManager}`);
+    const turbo = JSON.parse(readRepo('node_modules/turbo/package.json')) as { version: string };
+    expect(runs).toContain(`npm install --global turbo@${turbo.version}`);
+  });
+
   it('runs as a non-root numeric user under tini, with the service bin as entry point', () => {
     const [user] = only('USER');
     const uid = Number(words(user!)[0]!.split(':')[0]);
@@ -131,7 +139,8 @@ describe.each(SERVICES)('$file', ({ file, pkg, port, portVar, accepts }) => {
       const dir = workspace.get(name)!.dir;
       // Everything a package holds besides its tests (sources, build scripts, config, assets).
       const needed = tracked.filter(
-        (f) => f.startsWith(`${dir}/`) && !/\/tests\/|__tests__|\.test\.ts$|\/bench\//.test(f.slice(dir.length)),
+        (f) =>
+          f.startsWith(`${dir}/`) && !/\/tests\/|__tests__|\.test\.ts$|\/bench\//.test(f.slice(dir.length)),
       );
       expect(needed.length).toBeGreaterThan(0);
       for (const f of needed) expect([f, ignore.ignores(f)]).toEqual([f, false]);
