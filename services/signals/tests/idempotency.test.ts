@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { callgraphRecords, ndjson } from './fixtures.js';
+import { callgraphRecords, fact, ndjson } from './fixtures.js';
 import { type Harness, OTHER_TENANT, startHarness } from './harness.js';
 
 let h: Harness;
@@ -79,5 +79,63 @@ describe('POST /signals/callgraphs with Idempotency-Key', () => {
     const body = ndjson(callgraphRecords(4, { source: `idem-invalid-${key.length}` }));
     const res = await upload(body, key);
     expect([res.status, res.body.code]).toEqual([400, 'IDEMPOTENCY_KEY_INVALID']);
+  });
+});
+
+describe('POST /signals/runtime-facts with Idempotency-Key', () => {
+  let graphId: string;
+  let otherGraphId: string;
+  beforeAll(async () => {
+    graphId = (await upload(ndjson(callgraphRecords(6, { source: 'idem-facts' })))).body.graphId;
+    otherGraphId = (await upload(ndjson(callgraphRecords(6, { source: 'idem-facts-2' })))).body.graphId;
+  });
+
+  async function push(facts: string, key?: string, target = graphId) {
+    let req = request(h.app)
+      .post(`/signals/runtime-facts?callgraphId=${target}&source=agent-1`)
+      .set('Authorization', await h.auth('runtime-agent'))
+      .set('Content-Type', 'application/x-ndjson');
+    if (key !== undefined) req = req.set('Idempotency-Key', key);
+    return req.send(facts);
+  }
+  const batchesWithHash = async (hash: string) =>
+    Number(
+      (
+        await h.ctx.pool.query<{ n: string }>(
+          'select count(*) as n from signals.runtime_fact_batches where provenance_hash = $1',
+          [hash],
+        )
+      ).rows[0]?.n,
+    );
+
+  it('a retry with the same key answers 200 with the batch stored the first time (provenance and attestation)', async () => {
+    const facts = ndjson([fact(0), fact(1), fact(1), fact(2)]);
+    const first = await push(facts, 'agent-1-batch-42');
+    expect(first.status).toBe(201);
+    const retry = await push(facts, 'agent-1-batch-42');
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['location']).toBe(`/signals/runtime-facts/${first.body.provenance.batchId}`);
+    expect(await batchesWithHash(first.body.provenance.provenanceHash)).toBe(1);
+    // without a key the same facts are a new batch
+    expect((await push(facts)).status).toBe(201);
+    expect(await batchesWithHash(first.body.provenance.provenanceHash)).toBe(2);
+  });
+
+  it('the same key with other facts or another call graph is 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const facts = ndjson([fact(3)]);
+    expect((await push(facts, 'agent-1-batch-43')).status).toBe(201);
+    const otherFacts = await push(ndjson([fact(4)]), 'agent-1-batch-43');
+    expect([otherFacts.status, otherFacts.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    const otherGraph = await push(facts, 'agent-1-batch-43', otherGraphId);
+    expect([otherGraph.status, otherGraph.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+  });
+
+  it('concurrent uploads with one key store one batch', async () => {
+    const facts = ndjson([fact(5), fact(6)]);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => push(facts, 'agent-1-race')));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.provenance.batchId)).size).toBe(1);
+    expect(await batchesWithHash(answers[0]?.body.provenance.provenanceHash)).toBe(1);
   });
 });

@@ -40,6 +40,7 @@ function jsonBytes(value: unknown): Buffer {
  * Ingests a prepared batch (contract §5, §6.2): check the client's provenance hash (§10.6), store
  * the facts, attest the batch (§7.2), store the provenance record,
  * then index it. Blobs first, index row last, in one transaction that re-checks the call graph.
+ * The client's `idempotencyKey`, if any, lands on the index row (unique per tenant).
  */
 export async function ingestBatch(
   ctx: AppContext,
@@ -47,6 +48,7 @@ export async function ingestBatch(
   batch: PreparedBatch,
   receivedAt: Date,
   timings: Timings,
+  idempotencyKey?: string,
 ): Promise<IngestResult> {
   if (batch.clientHash !== undefined && batch.clientHash !== batch.provenanceHash) {
     throw problems.unprocessable(
@@ -78,6 +80,7 @@ export async function ingestBatch(
       keys,
       callgraph,
       stored,
+      idempotencyKey,
     });
     ctx.metrics.factBatches.inc({ provenance: 'recorded' });
     return result;
@@ -94,6 +97,7 @@ interface StoredFacts {
   keys: { facts: string; provenance: string; attestation: string };
   callgraph: { graph_id: string; digest: string };
   stored: PutResult;
+  idempotencyKey: string | undefined;
 }
 
 /** Attests the stored facts, stores the provenance record and indexes the batch. */
@@ -103,7 +107,7 @@ async function recordBatch(
   batch: PreparedBatch,
   receivedAt: Date,
   timings: Timings,
-  { batchId, provenanceId, keys, callgraph, stored }: StoredFacts,
+  { batchId, provenanceId, keys, callgraph, stored, idempotencyKey }: StoredFacts,
 ): Promise<IngestResult> {
   const ingestedAt = new Date();
 
@@ -189,6 +193,7 @@ async function recordBatch(
           attestation_key: attestation ? keys.attestation : null,
           size: stored.size,
           stored_size: stored.storedSize,
+          ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
         })
         .execute();
     }),
