@@ -404,5 +404,5 @@ describe('deploy/k8s field names', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });

@@ -135,5 +135,5 @@ function graphFor(i: number): ReturnType<typeof exampleGraph> {
     } finally {
       await client.end();
     }
-  });
+  }, 120_000);
 });

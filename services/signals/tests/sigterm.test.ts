@@ -171,5 +171,5 @@ const TENANT = 'tenant-a';
     } finally {
       await client.end();
     }
-  });
+  }, 120_000);
 });
