@@ -72,7 +72,11 @@ interface AckedBatch {
       'POST callgraph',
       await attempt(`${stack.signals.url}/signals/callgraphs`, {
         method: 'POST',
-        headers: signalsHeaders('scanner-worker', 'application/x-ndjson'),
+        // one key per logical upload, sent again on a retry (so a lost answer is no duplicate)
+        headers: {
+          ...signalsHeaders('scanner-worker', 'application/x-ndjson'),
+          'idempotency-key': `cg-${tag}`,
+        },
         body,
         ...(timeoutMs ? { timeoutMs } : {}),
       }),
@@ -91,7 +95,10 @@ interface AckedBatch {
         `${stack.signals.url}/signals/runtime-facts?callgraphId=${seedGraphId}&source=faults-${n}`,
         {
           method: 'POST',
-          headers: signalsHeaders('runtime-agent', 'application/x-ndjson'),
+          headers: {
+            ...signalsHeaders('runtime-agent', 'application/x-ndjson'),
+            'idempotency-key': `facts-${n}`,
+          },
           body: factsBody(n),
           ...(timeoutMs ? { timeoutMs } : {}),
         },
@@ -346,6 +353,7 @@ interface AckedBatch {
   it('kill -9 of Signals mid-batch: every acknowledged call graph and batch survives; the restarted process serves them', async () => {
     const scenario = 'signals kill -9';
     const before = ackedCallgraphs.length + ackedBatches.length;
+    const unanswered: number[] = [];
     let stop = false;
     const load = workers(
       3,
@@ -353,7 +361,10 @@ interface AckedBatch {
       async (w, i) => {
         const n = 20_000 + w * 1000 + i;
         const o = i % 2 === 0 ? await pushCallgraph(scenario, `kill-${n}`) : await pushFacts(scenario, n);
-        if (o.status === 0) stop = true;
+        if (o.status === 0) {
+          stop = true;
+          unanswered.push(n);
+        }
       },
     );
     await sleep(1500);
@@ -363,6 +374,37 @@ interface AckedBatch {
     await stack.signals.start();
     expect(ackedCallgraphs.length + ackedBatches.length).toBeGreaterThan(before);
     expectOnlyAnsweredOrUnavailable(scenario, true);
+
+    // the client retries what got no answer, with the same Idempotency-Key: 201 when the lost
+    // write had not committed, 200 with the stored call graph or batch when it had — never twice
+    const retried = { stored: 0, alreadyStored: 0 };
+    for (const n of unanswered) {
+      const retry =
+        ((n - 20_000) % 1000) % 2 === 0
+          ? await pushCallgraph('signals retry after kill -9', `kill-${n}`)
+          : await pushFacts('signals retry after kill -9', n);
+      expect([200, 201]).toContain(retry.status);
+      retried[retry.status === 201 ? 'stored' : 'alreadyStored']++;
+    }
+    const db = new pg.Client({ connectionString: stack.signalsDb.url });
+    await db.connect();
+    try {
+      const twice = await db.query<{ n: string }>(
+        `select (select count(*) from (select idempotency_key from signals.callgraphs
+                  group by tenant_id, idempotency_key having count(*) > 1) c)
+              + (select count(*) from (select digest from signals.callgraphs
+                  group by digest having count(*) > 1) d) as n`,
+      );
+      expect(Number(twice.rows[0]?.n)).toBe(0);
+      const batchesTwice = await db.query<{ n: string }>(
+        `select count(*) as n from (select provenance_hash from signals.runtime_fact_batches
+           group by provenance_hash having count(*) > 1) b`,
+      );
+      expect(Number(batchesTwice.rows[0]?.n)).toBe(0);
+      extra['signals retries after kill -9'] = { retried: unanswered.length, ...retried, storedTwice: 0 };
+    } finally {
+      await db.end();
+    }
   });
 
   it('kill -9 of ReachGraph mid-upsert: every acknowledged graph survives; retrying every graph sent creates no duplicate', async () => {
