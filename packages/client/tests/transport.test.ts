@@ -358,3 +358,25 @@ describe('body factories', () => {
     expect(server.seen).toHaveLength(0);
   });
 });
+
+describe('failures before the request', () => {
+  it('lets a token provider’s error through as itself, without a request', async () => {
+    server.script(json({}));
+    const boom = new Error('no credentials');
+    const c = client({ baseUrl: '', token: () => Promise.reject(boom) });
+    await expect(c.byArtifact(`sha256:${'0'.repeat(64)}`)).rejects.toBe(boom);
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('lets a body factory’s error through (e.g. a file gone on retry)', async () => {
+    server.script(problem(503, 'DEPENDENCY_UNAVAILABLE', { 'retry-after': '0' }));
+    let n = 0;
+    const gone = Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    const body = () => {
+      if (n++ > 0) throw gone;
+      return Readable.from(['{}']);
+    };
+    await expect(client().upsert(body)).rejects.toBe(gone);
+    expect(server.seen).toHaveLength(1);
+  });
+});

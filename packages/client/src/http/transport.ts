@@ -66,16 +66,24 @@ export class Transport {
         const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
         return clientError('NETWORK_ERROR', `${req.method} ${url}: ${String(err)}${cause}`, err);
       };
-      let res: Response;
+      let init: RequestInit & { duplex?: 'half' };
       try {
+        // The token provider and a body factory fail as themselves, never as network errors.
         const body = req.body === undefined ? undefined : await toFetchBody(req.body);
-        const init: RequestInit & { duplex?: 'half' } = {
+        init = {
           method: req.method,
           headers: await this.headers(req),
           signal: ctl.signal,
           ...(body ? { body: body.init } : {}),
           ...(body?.streaming ? { duplex: 'half' } : {}),
         };
+      } catch (err) {
+        timer.stop();
+        release();
+        throw err;
+      }
+      let res: Response;
+      try {
         res = await this.opts.fetch(url, init);
       } catch (err) {
         timer.stop();
