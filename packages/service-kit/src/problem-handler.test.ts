@@ -1,9 +1,13 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { CoreError } from '@stella-ops/core';
 import express from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
+import { readBody } from './body.js';
 import { problems } from './problem.js';
 import { instanceOf, notFoundHandler, problemHandler } from './problem-handler.js';
+import { listen } from './server.js';
 
 function appThrowing(err: unknown) {
   const a = express();
@@ -107,5 +111,45 @@ describe('hostile request paths', () => {
     ]);
     expect(instanceOf('/a b/\u00e9/\u{1f600}/ok%20?q=1')).toBe('/a%20b/%E9/%F0%9F%98%80/ok%20');
     expect(instanceOf('/plain/path-1.2_~')).toBe('/plain/path-1.2_~');
+  });
+});
+
+describe('a body rejected before it was read to the end', () => {
+  it('closes the connection, so a keep-alive client’s next request is not read as the rest of it', async () => {
+    const app = express();
+    app.post('/upload', async (req, res, next) => {
+      try {
+        res.json({ bytes: (await readBody(req, { maxBytes: 1024 * 1024 })).length });
+      } catch (err) {
+        next(err);
+      }
+    });
+    app.use(problemHandler(pino({ level: 'silent' })));
+    const server = await listen(app, 0);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (body: Buffer, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port: server.port, method: 'POST', path: '/upload', headers, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      // 1 GiB of zeros in ~1 MiB (64 gzip members): the limit stops reading long before the body ends.
+      const member = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+      const bomb = Buffer.concat(Array.from({ length: 64 }, () => member));
+      expect(await post(bomb, { 'Content-Encoding': 'gzip' })).toEqual({ status: 413, connection: 'close' });
+      expect(await post(Buffer.from('hello'))).toEqual({ status: 200, connection: 'keep-alive' });
+      expect(await post(Buffer.alloc(3 * 1024 * 1024))).toEqual({ status: 413, connection: 'close' });
+      expect((await post(Buffer.from('again'))).status).toBe(200);
+    } finally {
+      agent.destroy();
+      await server.close(0);
+    }
   });
 });

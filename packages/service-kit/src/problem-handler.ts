@@ -132,6 +132,9 @@ export function problemHandler(logger: Logger, mappers: ErrorMapper[] = []): Err
       return;
     }
     for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
+    // A body rejected before it was read to the end (413, a corrupt encoding) leaves the rest of it
+    // on the connection: close it, or a keep-alive client's next request is read as that body.
+    if (!req.complete) res.setHeader('Connection', 'close');
     res
       .status(problem.status)
       .type('application/problem+json')

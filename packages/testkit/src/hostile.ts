@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { isCoreError, validate } from '@stella-ops/core';
 
@@ -231,4 +232,50 @@ export class CaseLedger {
     lines.push(`| **total** | | **${this.total}** | |`);
     return lines.join('\n');
   }
+}
+
+/** An answer read by {@link rawRequest}: status, headers, the body as text and (if JSON) parsed. */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, unknown>;
+  text: string;
+  body: unknown;
+}
+
+/**
+ * One request through `node:http`, for what supertest will not send (oversized headers) or
+ * changes (it re-serialises a Buffer body sent as JSON): any method, path, headers and body bytes,
+ * on 127.0.0.1:`port`.
+ */
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
+      });
+      res.on('error', reject);
+    });
+    // A server that answered before reading the whole body (413) may reset the upload: that is fine.
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end(body);
+  });
 }
