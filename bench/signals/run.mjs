@@ -6,7 +6,7 @@
  * where the time goes (the service's Server-Timing stages). Writes bench/results/signals.txt.
  *
  *   pnpm exec turbo run build --filter=@stella-ops/signals-service...
- *   node bench/signals/run.mjs [--batches=40] [--concurrency=1,2] [--workers=0] [--repeat=3] [--profile=DIR] [--dist=DIR] [--out=FILE]
+ *   node bench/signals/run.mjs [--batches=40] [--concurrency=1,2] [--workers=0] [--repeat=3] [--profile=DIR] [--dist=DIR] [--out=FILE] [--node-args=...]
  *
  * With --repeat=N the concurrency sweep runs N times against the same service; the tables report
  * the median run per concurrency (by facts/s) and every run's numbers, so a noisy neighbour on the
@@ -37,6 +37,10 @@ const BATCHES = Number(arg('batches', '40'));
 const CONCURRENCY = arg('concurrency', '1,2,3,4').split(',').map(Number);
 const WORKERS = arg('workers', undefined);
 const REPEAT = Number(arg('repeat', '1'));
+/** --node-args=A,B: extra Node/V8 flags for the service process (e.g. --max-semi-space-size=32). */
+const NODE_ARGS = arg('node-args', '')
+  .split(',')
+  .filter((a) => a !== '');
 /** --dist=DIR: run another build of the service (A/B against an older commit's dist). */
 const DIST = arg('dist', undefined);
 /** --out=FILE: where to write the results (default bench/results/signals[-workers-N].txt). */
@@ -135,7 +139,7 @@ async function main() {
   const bin = DIST ? `${DIST}/bin.js` : fileURLToPath(new URL('dist/bin.js', serviceDir));
   await run(process.execPath, [bin, 'migrate'], env);
   await run(process.execPath, [bin, 'tenant', 'add', 'bench'], env);
-  const server = spawn(process.execPath, [...PROFILE, bin, 'serve'], {
+  const server = spawn(process.execPath, [...PROFILE, ...NODE_ARGS, bin, 'serve'], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
