@@ -92,7 +92,13 @@ describe('createPgPool under a terminated backend', () => {
     const address = proxy.address();
     const url = new URL(db.url);
     url.host = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const pool = createPgPool({ url: url.toString(), max: 1, queryTimeoutMs: 500 });
+    const lost: Error[] = [];
+    const pool = createPgPool({
+      url: url.toString(),
+      max: 1,
+      queryTimeoutMs: 500,
+      onConnectionError: (e) => lost.push(e),
+    });
     try {
       expect((await pool.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
       hung = true;
@@ -100,8 +106,8 @@ describe('createPgPool under a terminated backend', () => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect((err as Error).message).toBe('Query read timeout');
       expect(defaultErrorMapper(err)?.status).toBe(503);
+      expect(lost.map((e) => e.message)).toContain('no answer to a query within 500 ms: connection closed');
       for (let i = 0; i < 50 && pool.totalCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(pool.totalCount).toBe(0);
       hung = false;
@@ -110,6 +116,34 @@ describe('createPgPool under a terminated backend', () => {
       await pool.end();
       for (const s of sockets) s.destroy();
       await new Promise((r) => proxy.close(r));
+    }
+  });
+
+  it('a query that answered (promise, callback or stream) never closes its connection later', async () => {
+    const lost: Error[] = [];
+    const pool = createPgPool({
+      url: db.url,
+      max: 1,
+      queryTimeoutMs: 300,
+      onConnectionError: (e) => lost.push(e),
+    });
+    try {
+      const client = await pool.connect();
+      const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
+      await new Promise<void>((resolve, reject) =>
+        client.query('select 1', [], (err: Error | undefined) => (err ? reject(err) : resolve())),
+      );
+      // a submittable that ends like a stream (COPY streams never call back)
+      const stream = Object.assign(new pg.Query('select 2'), {});
+      const done = new Promise<void>((resolve) => stream.once('end', () => resolve()));
+      client.query(stream);
+      await done;
+      await new Promise((r) => setTimeout(r, 600));
+      expect(lost).toEqual([]);
+      expect((await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid).toBe(pid);
+      client.release();
+    } finally {
+      await pool.end();
     }
   });
 

@@ -16,7 +16,7 @@ export interface DbConfig {
   /**
    * Client-side limit on one query's answer; default the statement timeout + 1 s. The statement
    * timeout is enforced by the server, so it cannot end a query whose server or network has hung
-   * (connections open, nothing answered); this one does, and drops that connection.
+   * (connections open, nothing answered); this one does, by closing that connection.
    */
   queryTimeoutMs?: number;
   /**
@@ -33,7 +33,6 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
     max: cfg.max ?? 10,
     connectionTimeoutMillis: cfg.connectionTimeoutMs ?? 5000,
     statement_timeout: cfg.statementTimeoutMs ?? 30_000,
-    query_timeout: cfg.queryTimeoutMs ?? (cfg.statementTimeoutMs ?? 30_000) + 1000,
     idleTimeoutMillis: 30_000,
   });
   // A client losing its connection (database restart, terminated backend) emits 'error'. pg-pool
@@ -44,7 +43,7 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
   pool.on('error', lost);
   pool.on('connect', (client) => {
     client.on('error', lost);
-    dropOnReadTimeout(client);
+    limitQueryTime(client, cfg.queryTimeoutMs ?? (cfg.statementTimeoutMs ?? 30_000) + 1000, lost);
   });
   // pg-pool's end() resolves as soon as it has *asked* its clients to end, before their sockets
   // close; a graceful shutdown must not exit with connections half-closed. 'remove' is emitted once
@@ -63,29 +62,44 @@ export function createPgPool(cfg: DbConfig): pg.Pool {
   return Object.assign(pool, { end: endAndWait });
 }
 
-const READ_TIMEOUT = 'Query read timeout';
+type Settled = () => void;
 
 /**
- * node-pg answers a query past `query_timeout` with an error but keeps the connection, whose
- * unanswered query blocks every later one: such a client would poison the pool. Closing its socket
- * on that error makes it unqueryable, so the pool discards it on release.
+ * Closes a client's connection when one of its queries has no answer after `timeoutMs`: its query
+ * (and any queued behind it) rejects with a connection error (503), and the pool discards the
+ * client. node-pg's own `query_timeout` is not used: it keeps the stuck connection (poisoning the
+ * pool), and its timer is never cleared for COPY streams, which never call back.
  */
-function dropOnReadTimeout(client: pg.PoolClient): void {
+function limitQueryTime(client: pg.PoolClient, timeoutMs: number, lost: (err: Error) => void): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const drop = (err: unknown) => {
-    if (err instanceof Error && err.message === READ_TIMEOUT) {
-      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
-    }
+  const close = () => {
+    lost(new Error(`no answer to a query within ${timeoutMs} ms: connection closed`));
+    (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
   };
   Object.assign(client, {
     query: (...args: unknown[]) => {
+      const timer = setTimeout(close, timeoutMs);
+      const settled: Settled = () => clearTimeout(timer);
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        // callback style (pg-pool's pool.query)
+        args[last] = (...result: unknown[]) => {
+          settled();
+          return (callback as (...a: unknown[]) => unknown)(...result);
+        };
+      }
       const result = query(...args);
       if (result instanceof Promise) {
-        result.catch(drop);
-      } else {
-        // a submittable (a COPY stream) reports the timeout as its own 'error'
-        const submitted = args[0] as { on?: (event: 'error', fn: (err: unknown) => void) => void };
-        submitted.on?.('error', drop);
+        result.then(settled, settled);
+      } else if (typeof callback !== 'function') {
+        // a submittable (a COPY stream): settled when it ends, fails or closes
+        const submitted = args[0] as { once?: (event: string, fn: Settled) => void } | undefined;
+        if (typeof submitted?.once === 'function') {
+          for (const event of ['end', 'error', 'close']) submitted.once(event, settled);
+        } else {
+          settled();
+        }
       }
       return result;
     },
