@@ -315,9 +315,14 @@ try {
   const rssBefore = all().map((p) => rssMiB(p.child.pid));
   const load0 = os.loadavg();
   const started = Date.now();
+  // RSS every 10 s: growth that levels off is warm-up (heap, caches); growth that does not, a leak
+  const series = [rssBefore];
+  const sampler = setInterval(() => series.push(all().map((p) => rssMiB(p.child.pid))), 10_000);
   const results = await Promise.all(mixed(DURATION));
+  clearInterval(sampler);
   const elapsed = (Date.now() - started) / 1000;
   const rssAfter = all().map((p) => rssMiB(p.child.pid));
+  series.push(rssAfter);
   const load1 = os.loadavg();
 
   say(`# bench/load/run.mjs — ${new Date().toISOString()}`);
@@ -349,12 +354,19 @@ try {
     `total ${total} requests, ${Math.round(total / DURATION)} req/s; answers other than 2xx/429 and socket errors: ${bad}`,
   );
   say('');
-  say('| process | RSS before MiB | RSS after MiB | growth MiB |');
-  say('|---|---:|---:|---:|');
+  say('| process | RSS before MiB | RSS after MiB | growth MiB | RSS every 10 s (MiB) |');
+  say('|---|---:|---:|---:|---|');
   for (const [i, p] of all().entries()) {
     const growth = (rssAfter[i] - rssBefore[i]).toFixed(1);
-    say(`| ${p.name}#${(i % 2) + 1} | ${rssBefore[i]} | ${rssAfter[i]} | ${growth} |`);
+    const trace = series.map((sample) => sample[i]).join(' → ');
+    say(`| ${p.name}#${(i % 2) + 1} | ${rssBefore[i]} | ${rssAfter[i]} | ${growth} | ${trace} |`);
   }
+  const perService = (name) =>
+    results.filter((r) => r.label.startsWith(name)).reduce((n, r) => n + r.requests, 0) / DURATION;
+  say('');
+  say(
+    `Signals ${Math.round(perService('signals'))} req/s, ReachGraph ${Math.round(perService('reachgraph'))} req/s (both replicas)`,
+  );
 
   // ---- phase 2: the rate limit across replicas ----
   await stopAll(reachgraph.map((p) => p.child));
