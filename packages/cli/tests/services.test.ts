@@ -441,6 +441,49 @@ describe('stella signals against the running service', () => {
   );
 
   it(
+    'reruns with the same --idempotency-key answer with what the first run stored',
+    async () => {
+      // Its own call graph, so the feed test's counts do not depend on test order.
+      const push = [
+        'signals',
+        'callgraph',
+        'push',
+        join(dir, 'callgraph.ndjson'),
+        '--idempotency-key',
+        'cg-7',
+        '--json',
+      ];
+      const a = json<{ graphId: string }>(await stella(push, { env: signalsEnv['scanner-worker'] }));
+      const b = json<{ graphId: string }>(await stella(push, { env: signalsEnv['scanner-worker'] }));
+      expect(b.graphId).toBe(a.graphId);
+      expect(a.graphId).not.toBe(graphId);
+
+      await writeFile(join(dir, 'rerun.ndjson'), ndjson(Array.from({ length: 6 }, (_, i) => fact(100 + i))));
+      const args = [
+        'signals',
+        'facts',
+        'push',
+        join(dir, 'rerun.ndjson'),
+        '--callgraph',
+        a.graphId,
+        '--source',
+        'ci',
+      ];
+      const keyed = [...args, '--max-batch-bytes', '600', '--idempotency-key', 'job-7', '--json'];
+      type Pushed = { batches: { batchId: string }[] };
+      const first = json<Pushed>(await stella(keyed, { env: signalsEnv['runtime-agent'] }));
+      const rerun = json<Pushed>(await stella(keyed, { env: signalsEnv['runtime-agent'] }));
+      expect(first.batches.length).toBeGreaterThan(1);
+      expect(rerun.batches.map((x) => x.batchId)).toEqual(first.batches.map((x) => x.batchId));
+      const unkeyed = json<Pushed>(
+        await stella([...args, '--max-batch-bytes', '600', '--json'], { env: signalsEnv['runtime-agent'] }),
+      );
+      expect(unkeyed.batches[0]!.batchId).not.toBe(first.batches[0]!.batchId);
+    },
+    SLOW,
+  );
+
+  it(
     'facts push refuses a line longer than a batch (exit 1, LINE_TOO_LARGE) before sending it',
     async () => {
       await writeFile(join(dir, 'big.ndjson'), ndjson([fact(0)]));

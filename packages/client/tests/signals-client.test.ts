@@ -76,6 +76,19 @@ describe('SignalsClient against the real service', () => {
     expect(size).toBe(stream.size);
   });
 
+  it('answers a repeated upload with the same Idempotency-Key with what the first stored', async () => {
+    const body = ndjson(callgraphRecords(3, { componentPurl: 'pkg:npm/idem@1.0.0' }));
+    const first = await scanner.pushCallgraph(body, { idempotencyKey: 'client-test-1' });
+    const again = await scanner.pushCallgraph(body, { idempotencyKey: 'client-test-1' });
+    expect(again.graphId).toBe(first.graphId);
+    const other = await scanner.pushCallgraph(body);
+    expect(other.graphId).not.toBe(first.graphId);
+    const reused = await failure(
+      scanner.pushCallgraph(ndjson(callgraphRecords(4)), { idempotencyKey: 'client-test-1' }),
+    );
+    expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('lists call graphs by purl, page by page', async () => {
     const purl = 'pkg:npm/paged@1.0.0';
     for (let i = 0; i < 3; i++)

@@ -130,7 +130,7 @@ describe('retries', () => {
     expect(server.seen[0]!.headers['content-type']).toBe('application/x-ndjson');
   });
 
-  it('retries a network error for an idempotent request, not for a call graph upload', async () => {
+  it('retries a network error for an idempotent request, not for an upload without an Idempotency-Key', async () => {
     server.script(
       (_q, res) => {
         res.socket?.destroy();
@@ -144,8 +144,9 @@ describe('retries', () => {
       res.socket?.destroy();
     });
     const signals = createSignalsClient({ baseUrl: server.url, retryBaseDelayMs: 10 });
-    const err = await failure(signals.pushCallgraph('{"type":"header"}\n'));
+    const err = await failure(signals.pushCallgraph('{"type":"header"}\n', { idempotencyKey: false }));
     expect(err.code).toBe('NETWORK_ERROR');
+    expect(server.seen[0]!.headers['idempotency-key']).toBeUndefined();
     expect(err.status).toBe(0);
     expect(server.seen).toHaveLength(1);
   });
@@ -378,5 +379,37 @@ describe('failures before the request', () => {
     };
     await expect(client().upsert(body)).rejects.toBe(gone);
     expect(server.seen).toHaveLength(1);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('send one key per upload and retry a lost answer with the same key', async () => {
+    server.script(
+      (_q, res) => {
+        res.socket?.destroy();
+      },
+      json({ graphId: 'g' }, 200),
+      json({ graphId: 'h' }, 201),
+    );
+    const signals = createSignalsClient({ baseUrl: server.url, retryBaseDelayMs: 10 });
+    expect((await signals.pushCallgraph('{"type":"header"}\n')).graphId).toBe('g');
+    const [first, retry] = server.seen;
+    expect(first!.headers['idempotency-key']).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(retry!.headers['idempotency-key']).toBe(first!.headers['idempotency-key']);
+    await signals.pushCallgraph('{"type":"header"}\n', { idempotencyKey: 'job-42' });
+    expect(server.seen[2]!.headers['idempotency-key']).toBe('job-42');
+  });
+
+  it('do the same for runtime facts', async () => {
+    server.script(
+      (_q, res) => {
+        res.socket?.destroy();
+      },
+      json({ provenance: {}, attestation: {}, merged: 0 }, 201),
+    );
+    const signals = createSignalsClient({ baseUrl: server.url, retryBaseDelayMs: 10 });
+    await signals.pushRuntimeFacts('{"symbolId":"a"}\n', { callgraphId: 'c', source: 's' });
+    expect(server.seen).toHaveLength(2);
+    expect(server.seen[1]!.headers['idempotency-key']).toBe(server.seen[0]!.headers['idempotency-key']);
   });
 });

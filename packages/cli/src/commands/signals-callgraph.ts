@@ -11,13 +11,14 @@ type Run = (cmd: Command) => CommandContext;
 async function pushCallgraph(
   ctx: CommandContext,
   file: string,
-  opts: { purl?: string; language?: string; source?: string },
+  opts: { purl?: string; language?: string; source?: string; idempotencyKey?: string },
 ): Promise<void> {
   const { body, progress } = await uploadBody(ctx.io, file, 'upload', ctx.progress);
   const manifest = await ctx.signals().pushCallgraph(body, {
     ...(opts.purl ? { purl: opts.purl } : {}),
     ...(opts.language ? { language: opts.language as Language } : {}),
     ...(opts.source ? { source: opts.source } : {}),
+    ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
   });
   progress.done();
   ctx.out.result(
@@ -63,6 +64,7 @@ export function registerCallgraph(signals: Command, run: Run): void {
       )
       .option('--language <lang>', 'language (as --purl)')
       .option('--source <name>', 'producer named in a written header', 'stella-cli')
+      .option('--idempotency-key <key>', 'a rerun with the same key answers with the graph stored first')
       .action(
         async (file: string, opts: { purl?: string; language?: string; source?: string }, cmd: Command) =>
           pushCallgraph(run(cmd), file, opts),

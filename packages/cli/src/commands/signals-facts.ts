@@ -12,6 +12,7 @@ interface FactsPushOptions {
   callgraph: string;
   source: string;
   maxBatchBytes?: string;
+  idempotencyKey?: string;
 }
 
 async function pushFacts(ctx: CommandContext, file: string, opts: FactsPushOptions): Promise<void> {
@@ -33,7 +34,12 @@ async function pushFacts(ctx: CommandContext, file: string, opts: FactsPushOptio
   for await (const batch of splitNdjsonBatches(stream, max)) {
     let pushed: Awaited<ReturnType<typeof client.pushRuntimeFacts>>;
     try {
-      pushed = await client.pushRuntimeFacts(batch, { callgraphId: opts.callgraph, source: opts.source });
+      pushed = await client.pushRuntimeFacts(batch, {
+        callgraphId: opts.callgraph,
+        source: opts.source,
+        // Batch n of a rerun with the same key is answered with what the first run stored.
+        ...(opts.idempotencyKey ? { idempotencyKey: `${opts.idempotencyKey}-${batches.length + 1}` } : {}),
+      });
     } catch (err) {
       if (batches.length > 0) {
         ctx.io.stderr.write(
@@ -104,8 +110,10 @@ export function registerFacts(signals: Command, run: Run): void {
       .requiredOption('--callgraph <graphId>', 'the call graph the facts belong to')
       .requiredOption('--source <name>', 'host or service that collected them')
       .option('--max-batch-bytes <n>', 'batch size limit (at most 10 MiB)')
+      .option('--idempotency-key <key>', 'batch n is sent with <key>-n: a rerun stores only what is missing')
       .action(async (file: string, opts: FactsPushOptions, cmd: Command) => pushFacts(run(cmd), file, opts)),
     'stella signals facts push facts.ndjson --callgraph 01JD8… --source web-1',
+    'stella signals facts push facts.ndjson --callgraph 01JD8… --source web-1 --idempotency-key "$CI_JOB_ID"',
   );
 
   examples(

@@ -1,9 +1,10 @@
-import type {
-  CallgraphManifest,
-  CallgraphRecord,
-  ProvenanceFeedLine,
-  RuntimeFact,
-  RuntimeFactBatch,
+import {
+  type CallgraphManifest,
+  type CallgraphRecord,
+  newUlid,
+  type ProvenanceFeedLine,
+  type RuntimeFact,
+  type RuntimeFactBatch,
 } from '@stella-ops/core';
 import { clientError, isStellaApiError } from '../error.js';
 import type { RequestBody } from '../http/body.js';
@@ -43,6 +44,12 @@ function isBatch(body: RuntimeFactsBody): body is RuntimeFactBatch {
     !(Symbol.asyncIterator in body) &&
     'facts' in body
   );
+}
+
+/** The `Idempotency-Key` to send: the caller's, a fresh ULID by default, none with `false`. */
+function idempotency(key: string | false | undefined): Record<string, string> {
+  if (key === false) return {};
+  return { 'idempotency-key': key ?? newUlid() };
 }
 
 function signal(opts: CallOptions | undefined): { signal?: AbortSignal } {
@@ -134,9 +141,10 @@ export function createSignalsClient(options: ClientOptions): SignalsClient {
         headers: {
           'content-type': NDJSON,
           ...(opts.contentEncoding ? { 'content-encoding': opts.contentEncoding } : {}),
+          ...idempotency(opts.idempotencyKey),
         },
         body: await callgraphUpload(body, hints),
-        idempotent: false,
+        idempotent: opts.idempotencyKey !== false,
         ...signal(opts),
       });
     },
@@ -175,7 +183,7 @@ export function createSignalsClient(options: ClientOptions): SignalsClient {
       }),
 
     async pushRuntimeFacts(body, opts: PushRuntimeFactsOptions = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...idempotency(opts.idempotencyKey) };
       if (opts.provenanceHash) headers['x-provenance-hash'] = opts.provenanceHash;
       if (opts.contentEncoding) headers['content-encoding'] = opts.contentEncoding;
       let payload: RequestBody;
@@ -199,7 +207,7 @@ export function createSignalsClient(options: ClientOptions): SignalsClient {
         query,
         headers,
         body: payload,
-        idempotent: false,
+        idempotent: opts.idempotencyKey !== false,
         ...signal(opts),
       });
     },

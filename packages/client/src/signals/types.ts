@@ -27,6 +27,12 @@ export interface PushCallgraphOptions extends CallOptions {
   source?: string;
   /** The body is already compressed this way (`Content-Encoding`). */
   contentEncoding?: 'gzip' | 'deflate' | 'zstd';
+  /**
+   * `Idempotency-Key`: a retry with the same key answers with what the first attempt stored instead
+   * of storing the upload twice, so the call is retried on network errors and timeouts too. Default:
+   * a fresh key per call (a ULID); `false` sends none (then only 429/503 are retried).
+   */
+  idempotencyKey?: string | false;
 }
 
 /** A runtime-fact upload: the JSON batch, the facts, or NDJSON (text, bytes, Blob or a stream). */
@@ -42,6 +48,12 @@ export interface PushRuntimeFactsOptions extends CallOptions {
   provenanceHash?: string;
   /** The NDJSON body is already compressed this way. */
   contentEncoding?: 'gzip' | 'deflate' | 'zstd';
+  /**
+   * `Idempotency-Key`: a retry with the same key answers with what the first attempt stored instead
+   * of storing the upload twice, so the call is retried on network errors and timeouts too. Default:
+   * a fresh key per call (a ULID); `false` sends none (then only 429/503 are retried).
+   */
+  idempotencyKey?: string | false;
 }
 
 /** The answer to a runtime-fact upload. */
