@@ -178,6 +178,13 @@ interface AckedBatch {
       await sleep(200);
     }
   };
+  /** Waits until `condition` holds (at most 30 s). */
+  const until = async (condition: () => boolean) => {
+    for (let waited = 0; !condition(); waited += 50) {
+      if (waited > 30_000) throw new Error('condition not reached in 30 s');
+      await sleep(50);
+    }
+  };
   const alive = () => {
     for (const svc of [stack.signals, stack.reachgraph]) {
       const child = svc.process().child;
@@ -367,7 +374,9 @@ interface AckedBatch {
         }
       },
     );
+    // mid-batch: after 1.5 s and at least a few acknowledged writes (whatever the machine's speed)
     await sleep(1500);
+    await until(() => ackedCallgraphs.length + ackedBatches.length >= before + 4);
     await stack.signals.kill9();
     stop = true;
     await load;
@@ -421,6 +430,7 @@ interface AckedBatch {
       },
     );
     await sleep(1500);
+    await until(() => ackedGraphs.size >= before + 4);
     await stack.reachgraph.kill9();
     stop = true;
     await load;
