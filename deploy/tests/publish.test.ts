@@ -116,7 +116,12 @@ describe('public package metadata', () => {
   });
 });
 
-(built ? describe : describe.skip)('packed public packages in a project outside the workspace', () => {
+describe('packed public packages in a project outside the workspace', () => {
+  // `pnpm test` builds first: a missing build fails these tests, it never skips them.
+  beforeAll(() => {
+    if (!built) throw new Error('dist/ is missing: run `pnpm build` first');
+  });
+
   let scratch: string;
   let tarballs: string;
 

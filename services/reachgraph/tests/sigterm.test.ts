@@ -33,7 +33,12 @@ function graphFor(i: number): ReturnType<typeof exampleGraph> {
   return g;
 }
 
-(built ? describe : describe.skip)('stella-reachgraph serve: SIGTERM during in-flight requests', () => {
+describe('stella-reachgraph serve: SIGTERM during in-flight requests', () => {
+  // `pnpm test` builds first: a missing build fails these tests, it never skips them.
+  beforeAll(() => {
+    if (!built) throw new Error('dist/ is missing: run `pnpm build` first');
+  });
+
   let db: TestDatabase;
   let env: Record<string, string>;
   let port: number;

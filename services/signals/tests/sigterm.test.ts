@@ -28,7 +28,12 @@ const pem = (k: KeyObject, type: 'pkcs8' | 'spki') => String(k.export({ type, fo
 const ISSUER = 'https://authority.test';
 const TENANT = 'tenant-a';
 
-(built ? describe : describe.skip)('stella-signals serve: SIGTERM during in-flight requests', () => {
+describe('stella-signals serve: SIGTERM during in-flight requests', () => {
+  // `pnpm test` builds first: a missing build fails these tests, it never skips them.
+  beforeAll(() => {
+    if (!built) throw new Error('dist/ is missing: run `pnpm build` first');
+  });
+
   let db: TestDatabase;
   let s3: S3TestServer;
   let env: Record<string, string>;
