@@ -117,15 +117,13 @@ describe('public package metadata', () => {
 });
 
 describe('packed public packages in a project outside the workspace', () => {
-  // `pnpm test` builds first: a missing build fails these tests, it never skips them.
-  beforeAll(() => {
-    if (!built) throw new Error('dist/ is missing: run `pnpm build` first');
-  });
 
   let scratch: string;
   let tarballs: string;
 
   beforeAll(() => {
+    // `pnpm test` builds first: a missing build fails these tests, it never skips them.
+    if (!built) throw new Error('dist/ is missing: run `pnpm build` first');
     scratch = realpathSync(mkdtempSync(join(tmpdir(), 'stella-publish-')));
     tarballs = join(scratch, 'tarballs');
     mkdirSync(tarballs);
