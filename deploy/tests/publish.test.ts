@@ -117,7 +117,6 @@ describe('public package metadata', () => {
 });
 
 describe('packed public packages in a project outside the workspace', () => {
-
   let scratch: string;
   let tarballs: string;
 
