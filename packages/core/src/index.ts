@@ -1,4 +1,4 @@
-// Temporary area barrels while the areas are written; replaced by explicit named exports.
+// The public API of @stella-ops/core, area by area; each area's index names its exports one by one.
 export * from './digest/index.js';
 export * from './dsse/index.js';
 export type { CoreErrorCode, SchemaIssue } from './error.js';
