@@ -18,6 +18,7 @@ const CALLGRAPH = text('examples/orders-api/callgraph.ndjson');
 const FACTS = text('examples/orders-api/runtime-facts.ndjson');
 const GRAPH = JSON.parse(text('schemas/examples/reachgraph-min.v1/valid-express-lodash.json')) as ReachGraph;
 const CVE = 'CVE-2021-23337';
+const OSV = JSON.parse(text('examples/orders-api/osv.json')) as unknown;
 
 /** A distinct call graph per tag (another analyzer `source`, so another digest). */
 const callgraphBody = (tag: string) => CALLGRAPH.replace('"source":"', `"source":"${tag}-`);
@@ -47,6 +48,8 @@ interface AckedBatch {
   /** Every graph body ever sent to ReachGraph by its tag, and the digests acknowledged. */
   const sentGraphs = new Map<string, string>();
   const ackedGraphs = new Set<string>();
+  /** Graphs ReachGraph built from Signals' inputs (not sent as bodies). */
+  const builtGraphs = new Set<string>();
   let seedGraphId: string;
   let seedDigest: string;
   let baselineSlice: string;
@@ -416,6 +419,42 @@ interface AckedBatch {
     }
   });
 
+  it('Signals stopped: ReachGraph builds answer 503 SIGNALS_UNAVAILABLE with Retry-After, slices go on, builds work again once Signals is back', async () => {
+    const scenario = 'signals stopped (reachgraph build)';
+    const build = () =>
+      attempt(`${stack.reachgraph.url}/v1/reachgraphs/build`, {
+        method: 'POST',
+        headers: rgHeaders('application/json'),
+        body: JSON.stringify({
+          callgraphId: seedGraphId,
+          runtimeFactBatchIds: [],
+          vulnerabilities: OSV,
+          artifact: { name: 'acme/orders-api', digest: `sha256:${'ab'.repeat(32)}` },
+        }),
+      });
+    await stack.signals.kill9();
+    try {
+      for (let i = 0; i < 2; i++) {
+        tally.add(scenario, 'POST build', await build());
+        expect((await slice(scenario)).status).toBe(200);
+      }
+    } finally {
+      await stack.signals.start();
+    }
+    alive();
+    expectOnlyAnsweredOrUnavailable(scenario);
+    expect(tally.counts[scenario]?.['POST build']).toEqual({ '503 SIGNALS_UNAVAILABLE': 2 });
+    recovery['signals stopped: reachgraph build'] = await recovers(async () => {
+      const o = tally.add(`${scenario} (after)`, 'POST build', await build());
+      if (o.status === 201) {
+        const { digest } = JSON.parse(o.body.toString('utf8')) as { digest: string };
+        ackedGraphs.add(digest);
+        builtGraphs.add(digest);
+      }
+      return o;
+    });
+  });
+
   it('kill -9 of ReachGraph mid-upsert: every acknowledged graph survives; retrying every graph sent creates no duplicate', async () => {
     const scenario = 'reachgraph kill -9';
     const before = ackedGraphs.size;
@@ -455,7 +494,8 @@ interface AckedBatch {
       const { rows } = await db.query<{ n: string; distinct_digests: string }>(
         'select count(*) as n, count(distinct digest) as distinct_digests from reachgraph.subgraphs',
       );
-      expect(rows[0]).toEqual({ n: String(sentGraphs.size), distinct_digests: String(sentGraphs.size) });
+      const distinct = sentGraphs.size + builtGraphs.size;
+      expect(rows[0]).toEqual({ n: String(distinct), distinct_digests: String(distinct) });
     } finally {
       await db.end();
     }

@@ -159,6 +159,19 @@ export async function startFaultStack(): Promise<FaultStack> {
       REACHGRAPH_AUTH_ISSUER: ISSUER,
       REACHGRAPH_AUTH_AUDIENCE: REACHGRAPH_AUDIENCE,
       REACHGRAPH_AUTH_PUBLIC_KEYS: JSON.stringify([{ kid: 'e2e', pem: ISSUER_PUBLIC_PEM, alg: 'ES256' }]),
+      REACHGRAPH_SIGNALS_URL: signalsUrl,
+      REACHGRAPH_SIGNALS_TOKEN: jwt(SIGNALS_AUDIENCE, {
+        principal: 'reachgraph-service',
+        tenant: TENANT,
+        scope: 'signals:read',
+      }),
+      REACHGRAPH_SIGNALS_TRUSTED_KEYS: JSON.stringify([
+        {
+          keyId: 'signals-faults',
+          publicKeyPem: String(signing.publicKey.export({ type: 'spki', format: 'pem' })),
+        },
+      ]),
+      REACHGRAPH_SIGNALS_TIMEOUT_MS: '10000',
       REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '100000',
       REACHGRAPH_RATE_LIMIT_WRITES_PER_MINUTE: '100000',
     };

@@ -43,9 +43,25 @@ const TITLE: Record<InputProblemCode, string> = {
   SIGNALS_REJECTED: 'Signals refused the request',
 };
 
-/** A problem about a build input. */
-export function inputProblem(code: InputProblemCode, detail: string, cause?: unknown): HttpProblem {
-  return new HttpProblem({ status: STATUS[code], code, title: TITLE[code], detail, cause });
+/** Seconds a client should wait before retrying a build while Signals is unavailable (503). */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A problem about a build input. A 503 (Signals unavailable) carries `Retry-After`: Signals' own
+ * when it sent one, else {@link DEFAULT_RETRY_AFTER_SECONDS}.
+ */
+export function inputProblem(
+  code: InputProblemCode,
+  detail: string,
+  cause?: unknown,
+  retryAfterSeconds?: number,
+): HttpProblem {
+  const status = STATUS[code];
+  const headers: Record<string, string> =
+    status === 503
+      ? { 'Retry-After': String(Math.ceil(retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS)) }
+      : {};
+  return new HttpProblem({ status, code, title: TITLE[code], detail, cause, headers });
 }
 
 /** Signals' codes for stored content that failed its own checks. */
@@ -68,5 +84,5 @@ export function fromSignalsError(err: unknown, what: string): HttpProblem {
   if (SIGNATURE_CODES.has(err.code)) return inputProblem('INPUT_SIGNATURE_INVALID', said, err);
   if (INTEGRITY_CODES.has(err.code)) return inputProblem('INPUT_DIGEST_MISMATCH', said, err);
   if (err.status === 401 || err.status === 403) return inputProblem('SIGNALS_REJECTED', said, err);
-  return inputProblem('SIGNALS_UNAVAILABLE', said, err);
+  return inputProblem('SIGNALS_UNAVAILABLE', said, err, err.retryAfterSeconds);
 }
