@@ -161,4 +161,18 @@ describe('bearer JWT authentication', () => {
     expect(res.status).toBe(200);
     expect(res.body.tenant).toBe('dev');
   });
+
+  it('refuses prefixes, extensions and one-character changes of a dev token (compared as SHA-256 in constant time)', async () => {
+    const a = await app(true);
+    for (const near of [
+      'dev-token-12',
+      'dev-token-1234',
+      'dev-token-124',
+      'Dev-token-123',
+      'dev-token-123 ',
+    ]) {
+      const res = await request(a).get('/read').set('Authorization', `Bearer ${near}`);
+      expect([near, res.status]).toEqual([near, 401]);
+    }
+  });
 });
