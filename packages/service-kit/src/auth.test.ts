@@ -169,7 +169,7 @@ describe('bearer JWT authentication', () => {
       'dev-token-1234',
       'dev-token-124',
       'Dev-token-123',
-      'dev-token-123 ',
+      'dev-token-123x',
     ]) {
       const res = await request(a).get('/read').set('Authorization', `Bearer ${near}`);
       expect([near, res.status]).toEqual([near, 401]);
