@@ -39,7 +39,7 @@ interface AckedBatch {
   attestation: unknown;
 }
 
-(servicesBuilt() ? describe : describe.skip)('reliability under faults (both services as processes)', () => {
+describe('reliability under faults (both services as processes)', () => {
   let stack: FaultStack;
   let admin: pg.Client;
   const tally = new Tally();
@@ -198,6 +198,8 @@ interface AckedBatch {
   const extra: Record<string, unknown> = {};
 
   beforeAll(async () => {
+    // `pnpm test` builds first; a missing build must fail here, never skip the fault tests.
+    if (!servicesBuilt()) throw new Error('services/*/dist is missing: run `pnpm build` first');
     stack = await startFaultStack();
     admin = new pg.Client({ connectionString: stack.signalsDb.url.replace(/\/[^/]*$/, '/postgres') });
     await admin.connect();
