@@ -58,8 +58,7 @@ describe('alert rules', () => {
       annotations: { summary: 'Runtime facts missing provenance records' },
     });
     expect(selectors(byName['SignalsProvenanceMissing']!.expr).map((s) => s.metric)).toEqual([
-      'signals_runtime_facts_batch_size_count',
-      'signals_provenance_records_total',
+      'signals_runtime_fact_batches_total',
     ]);
   });
 });
@@ -127,9 +126,11 @@ describe('alert rules against a running Signals (real Postgres and S3)', () => {
     const records = total(metrics, 'signals_provenance_records_total');
     const facts = total(metrics, 'signals_runtime_facts_ingested_total');
     expect([batches, records, facts]).toEqual([2, 2, 8]);
-    // The shipped expression: batches without a record. The contract's (facts - records) would
-    // already be 6 here with nothing missing, and pass 100 after a few busy minutes.
-    expect(batches - records).toBe(0);
+    // The shipped expression counts batches stored without their provenance record. The contract's
+    // (facts - records) would already be 6 here with nothing missing, and pass 100 after a few busy
+    // minutes; and batches - records can never fire, both grow only when an ingest succeeds.
+    expect(total(metrics, 'signals_runtime_fact_batches_total', { provenance: 'recorded' })).toBe(2);
+    expect(total(metrics, 'signals_runtime_fact_batches_total', { provenance: 'missing' })).toBe(0);
     expect(facts - records).toBe(6);
   });
 });
