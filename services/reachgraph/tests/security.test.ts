@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { zstdDecompress } from '@stella-ops/cas';
+import { zstdCompress, zstdDecompress } from '@stella-ops/cas';
 import { blake3 } from '@stella-ops/core';
 import { listen, type RunningServer } from '@stella-ops/service-kit';
 import { cleanRedisPrefix, leaksIn, rawRequest, redisTestUrl, SQL_INJECTION } from '@stella-ops/testkit';
@@ -398,6 +398,60 @@ describe('tampering with stored rows (issue 10 §3)', () => {
     }
   }
 
+  it('a row whose canonical JSON was replaced by another valid zstd document answers 502, before any byte is sent', async () => {
+    const row = await owner.query(
+      `select canonical_zst as b from reachgraph.subgraphs where tenant = 'tenant-a' and digest = $1`,
+      [digest],
+    );
+    const original = row.rows[0].b as Buffer;
+    const forged = zstdCompress(
+      Buffer.from(zstdDecompress(original).toString().replace('renderReport', 'renderReporT')),
+    );
+    await owner.query(
+      `update reachgraph.subgraphs set canonical_zst = $1 where tenant = 'tenant-a' and digest = $2`,
+      [forged, digest],
+    );
+    try {
+      for (const encoding of ['zstd', 'gzip', 'identity']) {
+        // A fresh app: nothing remembered about the frame it served before.
+        const { app } = await suite.start((cfg) => {
+          cfg.auth = {
+            issuer: ISSUER,
+            audience: AUDIENCE,
+            publicKeys: [{ kid: 'k1', pem: pem(jwtKey.publicKey, 'spki'), alg: 'ES256' }],
+          };
+        });
+        const fresh = await listen(app, 0);
+        try {
+          const res = await rawRequest(fresh.port, 'GET', `/v1/reachgraphs/${digest}`, {
+            Authorization: await auth(),
+            'Accept-Encoding': encoding,
+          });
+          expect([encoding, res.status, (res.body as { code?: string }).code]).toEqual([
+            encoding,
+            502,
+            'GRAPH_INTEGRITY_FAILED',
+          ]);
+          expect(res.headers['cache-control']).toBeUndefined();
+          expect(res.headers.etag).toBeUndefined();
+        } finally {
+          await fresh.close(0);
+        }
+      }
+      // The app that served the genuine frame before re-checks the changed one too.
+      const res = await call('GET', `/v1/reachgraphs/${digest}`, await auth(), undefined, {
+        'Accept-Encoding': 'zstd',
+      });
+      expect([res.status, (res.body as { code?: string }).code]).toEqual([502, 'GRAPH_INTEGRITY_FAILED']);
+    } finally {
+      await owner.query(
+        `update reachgraph.subgraphs set canonical_zst = $1 where tenant = 'tenant-a' and digest = $2`,
+        [original, digest],
+      );
+    }
+    expect((await call('GET', `/v1/reachgraphs/${digest}`, await auth())).status).toBe(200);
+  });
+
   it('a changed byte in the stored canonical JSON never reaches a client as the graph (identity, gzip and zstd)', async () => {
     const counts: Record<string, number> = {};
     tally['canonical_zst'] = counts as never;
@@ -407,7 +461,8 @@ describe('tampering with stored rows (issue 10 §3)', () => {
           const got = await fetchBytes(`/v1/reachgraphs/${digest}`, encoding);
           const key = `${encoding}: ${got.bytes ? 'unchanged' : `detected by the ${got.by}`}`;
           counts[key] = (counts[key] ?? 0) + 1;
-          // Whatever arrives whole and decodes must be the graph itself (BLAKE3 = digest).
+          // The server checks before it sends anything (every encoding): never a client's job.
+          expect(got.by).toBe('server');
           if (got.bytes) expect(await blake3(got.bytes)).toBe(digest);
         });
       }),

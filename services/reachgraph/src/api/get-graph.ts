@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import type { AppContext } from '../context.js';
 import { negotiateEncoding } from './encoding.js';
 import { callerOf, graphDigestParam, graphNotFound } from './params.js';
+import { VerifiedFrames } from './verified-frames.js';
 
 /** Immutable content: cacheable forever, but only privately (it is one tenant's data). */
 export const IMMUTABLE = 'private, max-age=31536000, immutable';
@@ -23,9 +24,11 @@ export function notModified(req: Request, etag: string): boolean {
 
 /**
  * `GET /v1/reachgraphs/{digest}`: the canonical JSON (the exact bytes the digest is computed over),
- * streamed. zstd is sent as stored; gzip and identity are decompressed on the fly.
+ * streamed. zstd is sent as stored, once the stored frame is known to match the digest; gzip and
+ * identity are decompressed on the fly.
  */
 export function getGraph(ctx: AppContext): RequestHandler {
+  const frames = new VerifiedFrames();
   return async (req, res) => {
     const digest = graphDigestParam(req);
     const { tenant } = callerOf(req);
@@ -33,10 +36,14 @@ export function getGraph(ctx: AppContext): RequestHandler {
     const stored = await ctx.store.canonicalZst(tenant, digest);
     if (!stored) throw graphNotFound(digest);
     const etag = `"${digest}"`;
+    const unchanged = notModified(req, etag);
+    // Nothing is sent before the stored bytes are known to be the graph the digest names (a 304
+    // sends none of them).
+    if (!unchanged) await frames.check(digest, stored);
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', IMMUTABLE);
     res.setHeader('Vary', 'Accept-Encoding, Authorization');
-    if (notModified(req, etag)) {
+    if (unchanged) {
       res.status(304).end();
       return;
     }
