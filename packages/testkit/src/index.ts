@@ -3,7 +3,7 @@
  * Private to the workspace; never imported by production code.
  */
 
-export type { AnswerLike } from './hostile.js';
+export type { AnswerLike, RawAnswer } from './hostile.js';
 export {
   answerViolations,
   CaseLedger,
@@ -11,6 +11,7 @@ export {
   deepJson,
   INVALID_UTF8,
   leaksIn,
+  rawRequest,
   SQL_INJECTION,
   splice,
   TRAVERSAL,
