@@ -80,7 +80,10 @@ describe('slices materialise only a page of paths when asked (pathPage)', () => 
   it('on the demo graph, the first of two one-path pages carries only the first path’s nodes', () => {
     const full = cveSlice(demoGraph(), { cve: 'CVE-2021-23337' });
     const first = cveSlice(demoGraph(), { cve: 'CVE-2021-23337' }, { pathPage: { offset: 0, limit: 1 } });
-    const onPath = new Set([first.paths?.[0]?.entrypoint, ...(first.paths?.[0]?.hops.map((h) => h.to) ?? [])]);
+    const onPath = new Set([
+      first.paths?.[0]?.entrypoint,
+      ...(first.paths?.[0]?.hops.map((h) => h.to) ?? []),
+    ]);
     expect(first.paths).toEqual(full.paths);
     expect(first.counts).toEqual(full.counts);
     expect(first.nodes.map((n) => n.id).sort()).toEqual([...onPath].sort());
