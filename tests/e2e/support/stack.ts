@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
 import {
-  cleanRedisPrefix,
   createTestDatabase,
   freePort,
   redisTestPrefix,
@@ -10,14 +9,17 @@ import {
   type TestDatabase,
   uniqueBucketName,
 } from '@stella-ops/testkit';
-import { Redis } from 'ioredis';
 import { runCommand, type ServiceProcess, serviceBin, startService } from './processes.js';
-import { ISSUER, ISSUER_PUBLIC_PEM, jwt } from './tokens.js';
+import {
+  APP_ROLE,
+  reachgraphEnv as reachgraphEnvOf,
+  reachgraphToken,
+  redisPrefixCleanup,
+  signalsEnv as signalsEnvOf,
+  signalsToken,
+} from './service-env.js';
 
 export const TENANT = 'tenant-e2e';
-const SIGNALS_AUDIENCE = 'stella-signals';
-const REACHGRAPH_AUDIENCE = 'stella-reachgraph';
-const APP_ROLE = 'reachgraph_app';
 export const SIGNALS_KEY_ID = 'signals-e2e-2026';
 
 /** Both services running as separate processes against real PostgreSQL, Redis and S3. */
@@ -57,15 +59,7 @@ export async function startStack(): Promise<Stack> {
     const reachgraphDb = await createTestDatabase('e2e_reachgraph');
     cleanup.push(() => reachgraphDb.drop());
     const redisPrefix = redisTestPrefix('e2e');
-    cleanup.push(async () => {
-      const redis = new Redis(redisTestUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
-      try {
-        await redis.connect();
-        await cleanRedisPrefix(redis, redisPrefix);
-      } finally {
-        redis.disconnect();
-      }
-    });
+    cleanup.push(redisPrefixCleanup(redisPrefix));
     const bucket = uniqueBucketName('e2e');
     const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const signingPublicPem = String(signing.publicKey.export({ type: 'spki', format: 'pem' }));
@@ -75,78 +69,45 @@ export async function startStack(): Promise<Stack> {
     const signalsUrl = `http://127.0.0.1:${signalsPort}`;
     const reachgraphUrl = `http://127.0.0.1:${reachgraphPort}`;
 
-    const signalsEnv: Record<string, string> = {
-      SIGNALS_HOST: '127.0.0.1',
-      SIGNALS_PORT: String(signalsPort),
-      SIGNALS_LOG_LEVEL: 'warn',
-      SIGNALS_DATABASE_URL: signalsDb.url,
-      SIGNALS_CAS_BACKEND: 's3',
-      SIGNALS_CAS_BUCKET_PREFIX: `cas://${bucket}`,
-      SIGNALS_S3_ENDPOINT: s3.endpoint,
-      SIGNALS_S3_REGION: s3.region,
-      SIGNALS_S3_ACCESS_KEY_ID: s3.accessKeyId,
-      SIGNALS_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      SIGNALS_SIGNING_KEY_ID: SIGNALS_KEY_ID,
-      SIGNALS_SIGNING_KEY_PEM: String(signing.privateKey.export({ type: 'pkcs8', format: 'pem' })),
-      SIGNALS_AUTH_ISSUER: ISSUER,
-      SIGNALS_AUTH_AUDIENCE: SIGNALS_AUDIENCE,
-      SIGNALS_AUTH_PUBLIC_KEYS: JSON.stringify([{ Kid: 'e2e', Pem: ISSUER_PUBLIC_PEM, Alg: 'ES256' }]),
-      SIGNALS_TENANT_CACHE_TTL_MS: '0',
-      SIGNALS_INGEST_WORKERS: '1',
-    };
+    const signalsEnv = signalsEnvOf({
+      port: signalsPort,
+      databaseUrl: signalsDb.url,
+      bucket,
+      s3,
+      signingKeyId: SIGNALS_KEY_ID,
+      signingKeyPem: String(signing.privateKey.export({ type: 'pkcs8', format: 'pem' })),
+      overrides: { SIGNALS_TENANT_CACHE_TTL_MS: '0', SIGNALS_INGEST_WORKERS: '1' },
+    });
     const signalsBin = serviceBin('signals');
     await runCommand(signalsBin, ['migrate'], signalsEnv);
     await runCommand(signalsBin, ['tenant', 'add', TENANT, 'E2E tenant'], signalsEnv);
     const signals: ServiceProcess = await startService(signalsBin, signalsEnv, `${signalsUrl}/readyz`);
     cleanup.push(() => signals.stop());
 
-    const reachgraphEnv: Record<string, string> = {
-      REACHGRAPH_HOST: '127.0.0.1',
-      REACHGRAPH_PORT: String(reachgraphPort),
-      REACHGRAPH_LOG_LEVEL: 'warn',
-      REACHGRAPH_DATABASE_URL: appRoleUrl(reachgraphDb.url),
-      REACHGRAPH_MIGRATE_DATABASE_URL: reachgraphDb.url,
-      REACHGRAPH_DB_APP_ROLE: APP_ROLE,
-      REACHGRAPH_REDIS_URL: redisTestUrl(),
-      REACHGRAPH_REDIS_PREFIX: redisPrefix,
-      REACHGRAPH_AUTH_ISSUER: ISSUER,
-      REACHGRAPH_AUTH_AUDIENCE: REACHGRAPH_AUDIENCE,
-      REACHGRAPH_AUTH_PUBLIC_KEYS: JSON.stringify([{ kid: 'e2e', pem: ISSUER_PUBLIC_PEM, alg: 'ES256' }]),
-      REACHGRAPH_SIGNALS_URL: signalsUrl,
-      REACHGRAPH_SIGNALS_TOKEN: jwt(SIGNALS_AUDIENCE, {
-        principal: 'reachgraph-service',
-        tenant: TENANT,
-        scope: 'signals:read',
-      }),
-      REACHGRAPH_SIGNALS_TRUSTED_KEYS: JSON.stringify([
-        { keyId: SIGNALS_KEY_ID, publicKeyPem: signingPublicPem },
-      ]),
-      REACHGRAPH_SIGNALS_TIMEOUT_MS: '10000',
-    };
+    const reachgraphEnv = reachgraphEnvOf({
+      port: reachgraphPort,
+      databaseUrl: appRoleUrl(reachgraphDb.url),
+      migrateDatabaseUrl: reachgraphDb.url,
+      redisUrl: redisTestUrl(),
+      redisPrefix,
+      signalsUrl,
+      tenant: TENANT,
+      signalsKeyId: SIGNALS_KEY_ID,
+      signalsPublicKeyPem: signingPublicPem,
+    });
     const reachgraphBin = serviceBin('reachgraph');
     await runCommand(reachgraphBin, ['migrate'], reachgraphEnv);
     const reachgraph = await startService(reachgraphBin, reachgraphEnv, `${reachgraphUrl}/readyz`);
     cleanup.push(() => reachgraph.stop());
 
-    const scopes: Record<string, string> = {
-      'scanner-worker': 'signals:write',
-      'runtime-agent': 'signals:write',
-      'policy-engine': 'signals:read',
-    };
     return {
       signalsUrl,
       reachgraphUrl,
       s3,
       bucket,
       reachgraphDb,
-      signalsToken: (principal) =>
-        jwt(SIGNALS_AUDIENCE, { principal, tenant: TENANT, scope: scopes[principal] ?? '' }),
-      reachgraphToken: (tenant = TENANT) =>
-        jwt(REACHGRAPH_AUDIENCE, {
-          principal: 'policy-engine',
-          tenant,
-          scope: 'reachgraph:read reachgraph:write',
-        }),
+      signalsToken: (principal) => signalsToken(principal, TENANT),
+      reachgraphToken: (tenant = TENANT) => reachgraphToken(tenant),
       async stop() {
         for (const step of cleanup.reverse()) await step().catch(() => {});
       },

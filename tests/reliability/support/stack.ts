@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
 import {
-  cleanRedisPrefix,
   createTestDatabase,
   freePort,
   redisTestPrefix,
@@ -10,15 +9,18 @@ import {
   type TestDatabase,
   uniqueBucketName,
 } from '@stella-ops/testkit';
-import { Redis } from 'ioredis';
 import { runCommand, type ServiceProcess, serviceBin, startService } from '../../e2e/support/processes.js';
-import { ISSUER, ISSUER_PUBLIC_PEM, jwt } from '../../e2e/support/tokens.js';
+import {
+  APP_ROLE,
+  reachgraphEnv as reachgraphEnvOf,
+  reachgraphToken,
+  redisPrefixCleanup,
+  signalsEnv as signalsEnvOf,
+  signalsToken,
+} from '../../e2e/support/service-env.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const TENANT = 'tenant-faults';
-const SIGNALS_AUDIENCE = 'stella-signals';
-const REACHGRAPH_AUDIENCE = 'stella-reachgraph';
-const APP_ROLE = 'reachgraph_app';
 
 /** One service process that a test can kill (SIGKILL) and start again with the same settings. */
 export interface Restartable {
@@ -102,15 +104,7 @@ export async function startFaultStack(): Promise<FaultStack> {
     const pg = await startTcpProxy(Number(pgServer.port || 5432), pgServer.hostname);
     cleanup.push(() => pg.close());
     const redisPrefix = redisTestPrefix('faults');
-    cleanup.push(async () => {
-      const client = new Redis(redisTestUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
-      try {
-        await client.connect();
-        await cleanRedisPrefix(client, redisPrefix);
-      } finally {
-        client.disconnect();
-      }
-    });
+    cleanup.push(redisPrefixCleanup(redisPrefix));
     const bucket = uniqueBucketName('faults');
     const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const [signalsPort, reachgraphPort] = [await freePort(), await freePort()];
@@ -118,26 +112,19 @@ export async function startFaultStack(): Promise<FaultStack> {
     const reachgraphUrl = `http://127.0.0.1:${reachgraphPort}`;
     const s3ViaProxy = `http://127.0.0.1:${s3proxy.port}`;
 
-    const signalsEnv: Record<string, string> = {
-      SIGNALS_HOST: '127.0.0.1',
-      SIGNALS_PORT: String(signalsPort),
-      SIGNALS_LOG_LEVEL: 'warn',
-      SIGNALS_DATABASE_URL: via(signalsDb.url, pg.port),
-      SIGNALS_DB_POOL_MAX: '4',
-      SIGNALS_CAS_BACKEND: 's3',
-      SIGNALS_CAS_BUCKET_PREFIX: `cas://${bucket}`,
-      SIGNALS_S3_ENDPOINT: s3ViaProxy,
-      SIGNALS_S3_REGION: s3.region,
-      SIGNALS_S3_ACCESS_KEY_ID: s3.accessKeyId,
-      SIGNALS_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      SIGNALS_SIGNING_KEY_ID: 'signals-faults',
-      SIGNALS_SIGNING_KEY_PEM: String(signing.privateKey.export({ type: 'pkcs8', format: 'pem' })),
-      SIGNALS_AUTH_ISSUER: ISSUER,
-      SIGNALS_AUTH_AUDIENCE: SIGNALS_AUDIENCE,
-      SIGNALS_AUTH_PUBLIC_KEYS: JSON.stringify([{ Kid: 'e2e', Pem: ISSUER_PUBLIC_PEM, Alg: 'ES256' }]),
-      SIGNALS_TENANT_CACHE_TTL_MS: '60000',
-      SIGNALS_INGEST_WORKERS: '0',
-    };
+    const signalsEnv = signalsEnvOf({
+      port: signalsPort,
+      databaseUrl: via(signalsDb.url, pg.port),
+      bucket,
+      s3: { ...s3, endpoint: s3ViaProxy },
+      signingKeyId: 'signals-faults',
+      signingKeyPem: String(signing.privateKey.export({ type: 'pkcs8', format: 'pem' })),
+      overrides: {
+        SIGNALS_DB_POOL_MAX: '4',
+        SIGNALS_TENANT_CACHE_TTL_MS: '60000',
+        SIGNALS_INGEST_WORKERS: '0',
+      },
+    });
     const signalsBin = serviceBin('signals');
     const direct = { ...signalsEnv, SIGNALS_DATABASE_URL: signalsDb.url, SIGNALS_S3_ENDPOINT: s3.endpoint };
     await runCommand(signalsBin, ['migrate'], direct);
@@ -146,46 +133,28 @@ export async function startFaultStack(): Promise<FaultStack> {
     await signals.start();
     cleanup.push(() => signals.process().stop());
 
-    const reachgraphEnv: Record<string, string> = {
-      REACHGRAPH_HOST: '127.0.0.1',
-      REACHGRAPH_PORT: String(reachgraphPort),
-      REACHGRAPH_LOG_LEVEL: 'warn',
-      REACHGRAPH_DATABASE_URL: via(reachgraphDb.url, pg.port, APP_ROLE),
-      REACHGRAPH_MIGRATE_DATABASE_URL: reachgraphDb.url,
-      REACHGRAPH_DB_APP_ROLE: APP_ROLE,
-      REACHGRAPH_DB_POOL_MAX: '4',
-      REACHGRAPH_REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-      REACHGRAPH_REDIS_PREFIX: redisPrefix,
-      REACHGRAPH_AUTH_ISSUER: ISSUER,
-      REACHGRAPH_AUTH_AUDIENCE: REACHGRAPH_AUDIENCE,
-      REACHGRAPH_AUTH_PUBLIC_KEYS: JSON.stringify([{ kid: 'e2e', pem: ISSUER_PUBLIC_PEM, alg: 'ES256' }]),
-      REACHGRAPH_SIGNALS_URL: signalsUrl,
-      REACHGRAPH_SIGNALS_TOKEN: jwt(SIGNALS_AUDIENCE, {
-        principal: 'reachgraph-service',
-        tenant: TENANT,
-        scope: 'signals:read',
-      }),
-      REACHGRAPH_SIGNALS_TRUSTED_KEYS: JSON.stringify([
-        {
-          keyId: 'signals-faults',
-          publicKeyPem: String(signing.publicKey.export({ type: 'spki', format: 'pem' })),
-        },
-      ]),
-      REACHGRAPH_SIGNALS_TIMEOUT_MS: '10000',
-      REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '100000',
-      REACHGRAPH_RATE_LIMIT_WRITES_PER_MINUTE: '100000',
-    };
+    const reachgraphEnv = reachgraphEnvOf({
+      port: reachgraphPort,
+      databaseUrl: via(reachgraphDb.url, pg.port, APP_ROLE),
+      migrateDatabaseUrl: reachgraphDb.url,
+      redisUrl: `redis://127.0.0.1:${redis.port}`,
+      redisPrefix,
+      signalsUrl,
+      tenant: TENANT,
+      signalsKeyId: 'signals-faults',
+      signalsPublicKeyPem: String(signing.publicKey.export({ type: 'spki', format: 'pem' })),
+      overrides: {
+        REACHGRAPH_DB_POOL_MAX: '4',
+        REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '100000',
+        REACHGRAPH_RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+      },
+    });
     const reachgraphBin = serviceBin('reachgraph');
     await runCommand(reachgraphBin, ['migrate'], reachgraphEnv);
     const reachgraph = restartable(reachgraphBin, reachgraphEnv, reachgraphUrl);
     await reachgraph.start();
     cleanup.push(() => reachgraph.process().stop());
 
-    const scopes: Record<string, string> = {
-      'scanner-worker': 'signals:write',
-      'runtime-agent': 'signals:write',
-      'policy-engine': 'signals:read',
-    };
     return {
       signals,
       reachgraph,
@@ -195,14 +164,8 @@ export async function startFaultStack(): Promise<FaultStack> {
       s3,
       signalsDb,
       reachgraphDb,
-      signalsToken: (principal) =>
-        jwt(SIGNALS_AUDIENCE, { principal, tenant: TENANT, scope: scopes[principal] ?? '' }),
-      reachgraphToken: () =>
-        jwt(REACHGRAPH_AUDIENCE, {
-          principal: 'policy-engine',
-          tenant: TENANT,
-          scope: 'reachgraph:read reachgraph:write',
-        }),
+      signalsToken: (principal) => signalsToken(principal, TENANT),
+      reachgraphToken: () => reachgraphToken(TENANT),
       stop: undo,
     };
   } catch (err) {
