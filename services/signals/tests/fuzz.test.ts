@@ -457,7 +457,14 @@ describe('Signals under hostile input (issue 10 §2)', () => {
           .set('Authorization', reader);
         judge(endpoint, res, [p, decodeSafe(p), q, decodeSafe(q)]);
       }),
-      { numRuns: RUNS.byPurl },
+      {
+        numRuns: RUNS.byPurl,
+        // A NUL (an encoded `%00` inside the purl) reached PostgreSQL once and came back as a 500.
+        examples: [
+          ['pkg%3Anpm%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd%40%2500', ''],
+          ['pkg:npm/a%2500b', ''],
+        ],
+      },
     );
   });
 

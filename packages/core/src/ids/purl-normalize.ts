@@ -5,6 +5,9 @@ import { PURL_TYPE_HOOKS } from './purl-type-hooks.js';
 import type { PurlComponentRules, PurlTypeRules } from './purl-type-rules.js';
 import { PURL_TYPE_RULES } from './purl-types.generated.js';
 
+// No package names a NUL, and text columns (PostgreSQL) and C-string APIs cannot hold one.
+const NUL = '\u0000';
+
 const TYPE = /^[A-Za-z][A-Za-z0-9.-]*$/;
 const NO_RULES: PurlTypeRules = {};
 const compiled = new Map<string, RegExp>();
@@ -64,6 +67,7 @@ export function normalizeDraft(draft: PurlDraft, options: NormalizeOptions = {})
   }
   for (const value of draft.qualifiers.values()) {
     if (!isWellFormed(value)) throw purlInvalid('a qualifier value is not well-formed Unicode');
+    if (value.includes(NUL)) throw purlInvalid('a qualifier value contains a NUL character');
   }
   return purl;
 }
@@ -80,6 +84,7 @@ function check(
   }
   if (rules?.requirement === 'prohibited') throw purlInvalid(`a ${type} purl has no ${what}`);
   if (!isWellFormed(value)) throw purlInvalid(`the ${what} is not well-formed Unicode`);
+  if (value.includes(NUL)) throw purlInvalid(`the ${what} contains a NUL character`);
   if (rules?.permittedCharacters && !regexOf(rules.permittedCharacters).test(value)) {
     throw purlInvalid(`${JSON.stringify(value)} is not a valid ${type} ${what}`);
   }

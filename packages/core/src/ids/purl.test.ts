@@ -64,6 +64,11 @@ describe('parsePurl', () => {
     ['a name outside the permitted characters', 'pkg:chrome-extension/ZZZZgalgnefjeiefhmpklpfiohadpglk'],
     ['a cpan module name', 'pkg:cpan/Moose::Role'],
     ['a git purl without a repository path', 'pkg:git/codeberg.org'],
+    ['an encoded NUL in the version', 'pkg:npm/a@%00'],
+    ['an encoded NUL in the name', 'pkg:npm/a%00b'],
+    ['a raw NUL in a namespace segment', 'pkg:generic/x\u0000y/z'],
+    ['an encoded NUL in a qualifier value', 'pkg:npm/a?arch=x%00'],
+    ['an encoded NUL in the subpath', 'pkg:npm/a#b%00'],
   ])('rejects %s with PURL_INVALID', (_what, s) => {
     expect(codeOf(() => parsePurl(s))).toBe('PURL_INVALID');
     expect(isPurl(s)).toBe(false);
@@ -118,21 +123,24 @@ describe('formatPurl', () => {
     ['qualifier keys equal after lower-casing', { type: 'npm', name: 'x', qualifiers: { a: '1', A: '2' } }],
     ['a qualifier key with a space', { type: 'npm', name: 'x', qualifiers: { 'in production': 'true' } }],
     ['a lone surrogate', { type: 'npm', name: 'x\uD800' }],
+    ['a NUL in the name', { type: 'npm', name: 'x\u0000' }],
     ['not an object', null],
   ])('rejects %s with PURL_INVALID', (_what, components) => {
     expect(codeOf(() => formatPurl(components as unknown as PurlComponents))).toBe('PURL_INVALID');
   });
 });
 
-// Arbitrary decoded components for types whose rules keep every value as is.
-const segment = fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }).filter((s) => !s.includes('/'));
+// Arbitrary decoded components for types whose rules keep every value as is (any Unicode but NUL).
+const text = (constraints: { minLength?: number; maxLength?: number }) =>
+  fc.string({ unit: 'binary', ...constraints }).filter((s) => !s.includes('\u0000'));
+const segment = text({ minLength: 1, maxLength: 8 }).filter((s) => !s.includes('/'));
 const components = fc.record({
   type: fc.constantFrom('generic', 'npm', 'stella-test'),
   namespace: fc.option(fc.array(segment, { minLength: 1, maxLength: 3 }).map((a) => a.join('/'))),
-  name: fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }).filter((s) => !/^\/|\/$/.test(s)),
-  version: fc.option(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 })),
+  name: text({ minLength: 1, maxLength: 12 }).filter((s) => !/^\/|\/$/.test(s)),
+  version: fc.option(text({ minLength: 1, maxLength: 8 })),
   qualifiers: fc.option(
-    fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9._-]{0,6}$/), fc.string({ unit: 'binary', minLength: 1 }), {
+    fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9._-]{0,6}$/), text({ minLength: 1 }), {
       minKeys: 1,
       maxKeys: 4,
     }),
