@@ -504,6 +504,12 @@ describe('ReachGraph under hostile input (issue 10 §2)', () => {
     );
   });
 
+  it('documents in /openapi.json every code it may answer here', async () => {
+    const openapi = JSON.stringify((await request(server.url).get('/openapi.json')).body);
+    const undocumented = [...KNOWN, 'GRAPH_INTEGRITY_FAILED'].filter((code) => !openapi.includes(code));
+    expect(undocumented).toEqual([]);
+  });
+
   it('public routes and unknown paths (/ui traversal, /openapi.json, /metrics, any method): no 5xx, problems for errors', async () => {
     const endpoint = 'public and unknown routes';
     ledger.plan(endpoint, RUNS.publicRoutes);

@@ -19,10 +19,17 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
 
+/** A 400 answer: the route's own codes, and those any route can answer before it is reached. */
+const badRequest = (codes: string) =>
+  problem(
+    `${codes}; PATH_INVALID (a path that is not percent-encoded UTF-8), REQUEST_INVALID (a malformed request)`,
+  );
+
 const COMMON_ERRORS = {
   '401': problem('UNAUTHORIZED: no or invalid bearer token'),
   '403': problem('FORBIDDEN: the token lacks the scope'),
   '429': problem('RATE_LIMITED: past the per tenant+principal limit (Retry-After, RateLimit headers)'),
+  '431': problem('HEADERS_TOO_LARGE: the request headers exceed the limit; the connection is closed'),
   '503': problem('DEPENDENCY_UNAVAILABLE: Postgres is unavailable'),
 };
 
@@ -41,6 +48,8 @@ const queryParam = (name: string, description: string, schema: Json = { type: 's
   description,
   schema,
 });
+
+const unsupportedMediaType = problem('UNSUPPORTED_MEDIA_TYPE: a body declared as anything but JSON');
 
 const notFound = problem(
   "GRAPH_NOT_FOUND: no such graph for this tenant (another tenant's graph looks the same)",
@@ -86,7 +95,7 @@ export function buildOpenApi(version: string): Json {
       title: 'Stella Reach — ReachGraph',
       version,
       description:
-        'Content-addressed reachability graphs with explained slices, caching, replay and DSSE signatures. Errors are RFC 9457 problem+json with a stable `code`.',
+        'Content-addressed reachability graphs with explained slices, caching, replay and DSSE signatures. Errors are RFC 9457 problem+json with a stable `code`; an unknown route or method answers 404 ROUTE_NOT_FOUND, a missing web-console file under /ui/ 404 ASSET_NOT_FOUND.',
     },
     components: {
       securitySchemes: {
@@ -116,10 +125,11 @@ export function buildOpenApi(version: string): Json {
           responses: {
             '201': { description: 'Stored', content: json(ref('GraphSummary')) },
             '200': { description: 'Already stored (same digest)', content: json(ref('GraphSummary')) },
-            '400': problem('JSON_INVALID, DIGEST_INVALID, BODY_ENCODING_INVALID'),
+            '400': badRequest('JSON_INVALID, DIGEST_INVALID, BODY_ENCODING_INVALID'),
             '413': problem('PAYLOAD_TOO_LARGE'),
+            '415': unsupportedMediaType,
             '422': problem(
-              'SCHEMA_INVALID (errors[] with JSON pointers), GRAPH_INVALID, DIGEST_MISMATCH, SIGNATURE_INVALID',
+              'SCHEMA_INVALID (errors[] with JSON pointers), GRAPH_INVALID, DIGEST_MISMATCH, SIGNATURE_INVALID, CANONICAL_JSON_INVALID (a value with no RFC 8785 form, e.g. a lone surrogate)',
             ),
             ...COMMON_ERRORS,
           },
@@ -133,8 +143,11 @@ export function buildOpenApi(version: string): Json {
           responses: {
             '200': { description: 'The graph', content: json(ref('ReachGraph')) },
             '304': { description: 'Not modified (If-None-Match)' },
-            '400': problem('DIGEST_INVALID'),
+            '400': badRequest('DIGEST_INVALID'),
             '404': notFound,
+            '502': problem(
+              'GRAPH_INTEGRITY_FAILED: the stored graph no longer matches its digest (nothing is sent)',
+            ),
             ...COMMON_ERRORS,
           },
         },
@@ -144,7 +157,7 @@ export function buildOpenApi(version: string): Json {
           parameters: [digestParam],
           responses: {
             '204': { description: 'Deleted' },
-            '400': problem('DIGEST_INVALID'),
+            '400': badRequest('DIGEST_INVALID'),
             '404': notFound,
             ...COMMON_ERRORS,
           },
@@ -178,7 +191,7 @@ export function buildOpenApi(version: string): Json {
           ],
           responses: {
             '200': { description: 'The slice', content: json(ref('SliceResponse')) },
-            '400': problem(
+            '400': badRequest(
               'DIGEST_INVALID, QUERY_INVALID, DEPTH_OUT_OF_RANGE, LIMIT_OUT_OF_RANGE, GLOB_INVALID, PURL_INVALID, CVE_INVALID, CURSOR_INVALID',
             ),
             '404': notFound,
@@ -193,7 +206,7 @@ export function buildOpenApi(version: string): Json {
           parameters: [digestParam],
           responses: {
             '200': { description: 'DSSE envelope', content: json({ type: 'object' }) },
-            '400': problem('DIGEST_INVALID'),
+            '400': badRequest('DIGEST_INVALID'),
             '404': problem('GRAPH_NOT_FOUND, SIGNATURES_NOT_FOUND'),
             ...COMMON_ERRORS,
           },
@@ -215,7 +228,7 @@ export function buildOpenApi(version: string): Json {
                 },
               }),
             },
-            '400': problem('DIGEST_INVALID'),
+            '400': badRequest('DIGEST_INVALID'),
             ...COMMON_ERRORS,
           },
         },
@@ -233,7 +246,9 @@ export function buildOpenApi(version: string): Json {
               content: json(ref('GraphSummary')),
             },
             '201': { description: 'Built and stored', content: json(ref('GraphSummary')) },
-            '400': problem('JSON_INVALID'),
+            '400': badRequest('JSON_INVALID'),
+            '413': problem('PAYLOAD_TOO_LARGE'),
+            '415': unsupportedMediaType,
             '403': problem('FORBIDDEN, SIGNALS_TENANT_MISMATCH: the Signals token serves another tenant'),
             '422': problem(
               'SCHEMA_INVALID, INPUT_INVALID, INPUT_NOT_FOUND, INPUT_MISMATCH, INPUT_UNRESOLVABLE',
@@ -252,7 +267,9 @@ export function buildOpenApi(version: string): Json {
           requestBody: { required: true, content: json(ref('ReplayRequest')) },
           responses: {
             '200': { description: 'Outcome (match or diff)', content: json(ref('ReplayResponse')) },
-            '400': problem('JSON_INVALID'),
+            '400': badRequest('JSON_INVALID'),
+            '413': problem('PAYLOAD_TOO_LARGE'),
+            '415': unsupportedMediaType,
             '404': notFound,
             '422': problem('SCHEMA_INVALID, INPUT_INVALID, INPUT_UNRESOLVABLE, INPUT_NOT_FOUND'),
             '502': problem(
