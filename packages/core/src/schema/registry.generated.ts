@@ -720,6 +720,228 @@ export const SCHEMA_DOCUMENTS = {
       }
     }
   },
+  "https://stella-ops.org/schemas/reachgraph-diff.v1.schema.json": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://stella-ops.org/schemas/reachgraph-diff.v1.schema.json",
+    "title": "Reachability diff v1",
+    "description": "What changed in the reachability of one CVE (or one file glob) between a base graph and a head graph: sinks that became reachable or gated, sinks that stopped being so, and the paths added and removed. Sinks are matched across the graphs by node id, paths by their hop sequence (from, to, why.type, why.guard). For file diffs the sinks are the nodes in files the glob matches. Every list is sorted; the same two slices always give the same document.",
+    "type": "object",
+    "required": [
+      "schemaVersion",
+      "digest",
+      "baseDigest",
+      "query",
+      "verdict",
+      "sinks",
+      "paths",
+      "counts",
+      "truncated"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "schemaVersion": {
+        "const": "reachgraph.diff@v1"
+      },
+      "digest": {
+        "description": "The head graph (the change under review).",
+        "$ref": "common.v1.schema.json#/$defs/blake3Digest"
+      },
+      "baseDigest": {
+        "description": "The base graph (what the change is compared with).",
+        "$ref": "common.v1.schema.json#/$defs/blake3Digest"
+      },
+      "query": {
+        "description": "The slice query both graphs were sliced with (a cve or file query, with its assumptions).",
+        "$ref": "slice-response.v1.schema.json#/$defs/query"
+      },
+      "verdict": {
+        "description": "The verdict of the query on each graph. File slices have no verdict of their own: theirs is derived the same way from the matched nodes.",
+        "type": "object",
+        "required": [
+          "base",
+          "head"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "base": {
+            "$ref": "#/$defs/verdict"
+          },
+          "head": {
+            "$ref": "#/$defs/verdict"
+          }
+        }
+      },
+      "sinks": {
+        "description": "`newlyReachable`: reachable in head, not in base (also a sink that was only gated); `noLongerReachable` the reverse; `stillReachable`: reachable in both. `newlyGated`: gated in head, not in base (also a sink that was reachable); `noLongerGated` the reverse. `changed`: every sink whose status differs, with both statuses.",
+        "type": "object",
+        "required": [
+          "newlyReachable",
+          "noLongerReachable",
+          "stillReachable",
+          "newlyGated",
+          "noLongerGated",
+          "changed"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "newlyReachable": {
+            "$ref": "#/$defs/nodeIds"
+          },
+          "noLongerReachable": {
+            "$ref": "#/$defs/nodeIds"
+          },
+          "stillReachable": {
+            "$ref": "#/$defs/nodeIds"
+          },
+          "newlyGated": {
+            "$ref": "#/$defs/nodeIds"
+          },
+          "noLongerGated": {
+            "$ref": "#/$defs/nodeIds"
+          },
+          "changed": {
+            "type": "array",
+            "items": {
+              "$ref": "#/$defs/sinkChange"
+            }
+          }
+        }
+      },
+      "paths": {
+        "description": "Paths of head whose hop sequence no path of base has (`added`), and the reverse (`removed`), each sorted by target, entrypoint, length and hop sequence, and cut at the diff's path limit (`truncated`; `counts` has the full numbers).",
+        "type": "object",
+        "required": [
+          "added",
+          "removed",
+          "truncated"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "added": {
+            "type": "array",
+            "items": {
+              "$ref": "slice-response.v1.schema.json#/$defs/path"
+            }
+          },
+          "removed": {
+            "type": "array",
+            "items": {
+              "$ref": "slice-response.v1.schema.json#/$defs/path"
+            }
+          },
+          "truncated": {
+            "type": "boolean"
+          }
+        }
+      },
+      "counts": {
+        "type": "object",
+        "required": [
+          "newlyReachable",
+          "noLongerReachable",
+          "stillReachable",
+          "newlyGated",
+          "noLongerGated",
+          "pathsAdded",
+          "pathsRemoved",
+          "basePaths",
+          "headPaths"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "newlyReachable": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "noLongerReachable": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "stillReachable": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "newlyGated": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "noLongerGated": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "pathsAdded": {
+            "description": "Before the path limit.",
+            "type": "integer",
+            "minimum": 0
+          },
+          "pathsRemoved": {
+            "description": "Before the path limit.",
+            "type": "integer",
+            "minimum": 0
+          },
+          "basePaths": {
+            "description": "Paths of the base slice compared.",
+            "type": "integer",
+            "minimum": 0
+          },
+          "headPaths": {
+            "description": "Paths of the head slice compared.",
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      },
+      "truncated": {
+        "description": "True when either slice was cut by a limit (some paths or nodes were not compared) or the path lists were cut.",
+        "type": "boolean"
+      }
+    },
+    "$defs": {
+      "verdict": {
+        "enum": [
+          "reachable",
+          "gated",
+          "not_reachable",
+          "unknown"
+        ]
+      },
+      "sinkStatus": {
+        "description": "`reachable`: some path without an open guard; `gated`: only paths with open guards; `unreachable`: in the slice but no path; `absent`: not a sink of the query in that graph.",
+        "enum": [
+          "reachable",
+          "gated",
+          "unreachable",
+          "absent"
+        ]
+      },
+      "nodeIds": {
+        "type": "array",
+        "items": {
+          "$ref": "common.v1.schema.json#/$defs/nodeId"
+        }
+      },
+      "sinkChange": {
+        "type": "object",
+        "required": [
+          "node",
+          "base",
+          "head"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "node": {
+            "$ref": "common.v1.schema.json#/$defs/nodeId"
+          },
+          "base": {
+            "$ref": "#/$defs/sinkStatus"
+          },
+          "head": {
+            "$ref": "#/$defs/sinkStatus"
+          }
+        }
+      }
+    }
+  },
   "https://stella-ops.org/schemas/reachgraph-min.v1.schema.json": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://stella-ops.org/schemas/reachgraph-min.v1.schema.json",

@@ -4,6 +4,7 @@ import type {
   CallgraphRecordV1,
   ProblemV1,
   ProvenanceFeedLineV1,
+  ReachgraphDiffV1,
   ReachgraphMinV1,
   ReplayRequestV1,
   ReplayResponseV1,
@@ -31,6 +32,7 @@ export const SCHEMA_IDS = {
   'replay-response@v1': `${BASE}replay-response.v1.schema.json`,
   'build-request@v1': `${BASE}build-request.v1.schema.json`,
   'problem@v1': `${BASE}problem.v1.schema.json`,
+  'reachgraph.diff@v1': `${BASE}reachgraph-diff.v1.schema.json`,
 } as const;
 
 /** A schema's short name, e.g. `reachgraph.min@v1`. */
@@ -51,6 +53,7 @@ export interface SchemaTypes {
   'replay-response@v1': ReplayResponseV1;
   'build-request@v1': BuildRequestV1;
   'problem@v1': ProblemV1;
+  'reachgraph.diff@v1': ReachgraphDiffV1;
 }
 
 /** A schema named either by its short name or by its `$id`. */

@@ -7,6 +7,7 @@ export type AllSchemas =
   | CommonV1
   | ProblemV1
   | ProvenanceFeedLineV1
+  | ReachgraphDiffV1
   | ReachgraphMinV1
   | ReplayRequestV1
   | ReplayResponseV1
@@ -130,6 +131,31 @@ export type CommonV1EdgeType =
  * via the `definition` "blake3Digest".
  */
 export type CommonV1Blake3Digest = string;
+/**
+ * The head graph (the change under review).
+ */
+export type CommonV1Blake3Digest1 = string;
+/**
+ * The base graph (what the change is compared with).
+ */
+export type CommonV1Blake3Digest2 = string;
+/**
+ * This interface was referenced by `ReachgraphDiffV1`'s JSON-Schema
+ * via the `definition` "verdict".
+ */
+export type ReachgraphDiffV1Verdict = 'reachable' | 'gated' | 'not_reachable' | 'unknown';
+/**
+ * This interface was referenced by `ReachgraphDiffV1`'s JSON-Schema
+ * via the `definition` "nodeIds".
+ */
+export type ReachgraphDiffV1NodeIds = CommonV1NodeId[];
+/**
+ * `reachable`: some path without an open guard; `gated`: only paths with open guards; `unreachable`: in the slice but no path; `absent`: not a sink of the query in that graph.
+ *
+ * This interface was referenced by `ReachgraphDiffV1`'s JSON-Schema
+ * via the `definition` "sinkStatus".
+ */
+export type ReachgraphDiffV1SinkStatus = 'reachable' | 'gated' | 'unreachable' | 'absent';
 /**
  * An RFC 3339 timestamp in UTC (`Z`).
  */
@@ -399,6 +425,119 @@ export interface RuntimeFactV1 {
   factType: 'invocation' | 'call' | 'load';
 }
 /**
+ * What changed in the reachability of one CVE (or one file glob) between a base graph and a head graph: sinks that became reachable or gated, sinks that stopped being so, and the paths added and removed. Sinks are matched across the graphs by node id, paths by their hop sequence (from, to, why.type, why.guard). For file diffs the sinks are the nodes in files the glob matches. Every list is sorted; the same two slices always give the same document.
+ */
+export interface ReachgraphDiffV1 {
+  schemaVersion: 'reachgraph.diff@v1';
+  digest: CommonV1Blake3Digest1;
+  baseDigest: CommonV1Blake3Digest2;
+  query: SliceResponseV1Query;
+  /**
+   * The verdict of the query on each graph. File slices have no verdict of their own: theirs is derived the same way from the matched nodes.
+   */
+  verdict: {
+    base: ReachgraphDiffV1Verdict;
+    head: ReachgraphDiffV1Verdict;
+  };
+  /**
+   * `newlyReachable`: reachable in head, not in base (also a sink that was only gated); `noLongerReachable` the reverse; `stillReachable`: reachable in both. `newlyGated`: gated in head, not in base (also a sink that was reachable); `noLongerGated` the reverse. `changed`: every sink whose status differs, with both statuses.
+   */
+  sinks: {
+    newlyReachable: ReachgraphDiffV1NodeIds;
+    noLongerReachable: ReachgraphDiffV1NodeIds;
+    stillReachable: ReachgraphDiffV1NodeIds;
+    newlyGated: ReachgraphDiffV1NodeIds;
+    noLongerGated: ReachgraphDiffV1NodeIds;
+    changed: ReachgraphDiffV1SinkChange[];
+  };
+  /**
+   * Paths of head whose hop sequence no path of base has (`added`), and the reverse (`removed`), each sorted by target, entrypoint, length and hop sequence, and cut at the diff's path limit (`truncated`; `counts` has the full numbers).
+   */
+  paths: {
+    added: SliceResponseV1Path[];
+    removed: SliceResponseV1Path[];
+    truncated: boolean;
+  };
+  counts: {
+    newlyReachable: number;
+    noLongerReachable: number;
+    stillReachable: number;
+    newlyGated: number;
+    noLongerGated: number;
+    /**
+     * Before the path limit.
+     */
+    pathsAdded: number;
+    /**
+     * Before the path limit.
+     */
+    pathsRemoved: number;
+    /**
+     * Paths of the base slice compared.
+     */
+    basePaths: number;
+    /**
+     * Paths of the head slice compared.
+     */
+    headPaths: number;
+  };
+  /**
+   * True when either slice was cut by a limit (some paths or nodes were not compared) or the path lists were cut.
+   */
+  truncated: boolean;
+}
+/**
+ * The slice query both graphs were sliced with (a cve or file query, with its assumptions).
+ */
+export interface SliceResponseV1Query {
+  type: 'package' | 'cve' | 'entrypoint' | 'file';
+  purl?: string;
+  cve?: CommonV1VulnerabilityId;
+  entrypoint?: string;
+  file?: string;
+  depth?: number;
+  direction?: 'upstream' | 'downstream' | 'both';
+  sinksOnly?: boolean;
+  observed?: 'only' | 'exclude';
+}
+/**
+ * This interface was referenced by `ReachgraphDiffV1`'s JSON-Schema
+ * via the `definition` "sinkChange".
+ */
+export interface ReachgraphDiffV1SinkChange {
+  node: CommonV1NodeId;
+  base: ReachgraphDiffV1SinkStatus;
+  head: ReachgraphDiffV1SinkStatus;
+}
+/**
+ * One concrete path entrypoint → … → target, each hop with its explanation.
+ *
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "path".
+ */
+export interface SliceResponseV1Path {
+  entrypoint: CommonV1NodeId;
+  target: CommonV1NodeId;
+  hops: SliceResponseV1Hop[];
+  /**
+   * Every guard the path depends on, in hop order.
+   */
+  guards?: string[];
+}
+/**
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "hop".
+ */
+export interface SliceResponseV1Hop {
+  from: CommonV1NodeId;
+  to: CommonV1NodeId;
+  why: CommonV1EdgeExplanation1;
+  /**
+   * True when this hop was observed at runtime.
+   */
+  observed?: boolean;
+}
+/**
  * A reachability subgraph (reachgraph.min@v1). Its digest is `blake3:` over the RFC 8785 canonical JSON of the normalised document with `signatures` removed (DESIGN §4).
  */
 export interface ReachgraphMinV1 {
@@ -625,7 +764,7 @@ export interface RuntimeFactsPredicateV1 {
 export interface SliceResponseV1 {
   schemaVersion: 'reachgraph.slice@v1';
   graphDigest: CommonV1Blake3Digest;
-  query: SliceResponseV1Query;
+  query: SliceResponseV1Query1;
   /**
    * CVE slices: `reachable` when some sink has a path from an entrypoint, `not_reachable` when sinks exist but none has, `unknown` when the graph has no sink for the CVE.
    */
@@ -658,7 +797,7 @@ export interface SliceResponseV1 {
  * This interface was referenced by `SliceResponseV1`'s JSON-Schema
  * via the `definition` "query".
  */
-export interface SliceResponseV1Query {
+export interface SliceResponseV1Query1 {
   type: 'package' | 'cve' | 'entrypoint' | 'file';
   purl?: string;
   cve?: CommonV1VulnerabilityId;
@@ -668,32 +807,4 @@ export interface SliceResponseV1Query {
   direction?: 'upstream' | 'downstream' | 'both';
   sinksOnly?: boolean;
   observed?: 'only' | 'exclude';
-}
-/**
- * One concrete path entrypoint → … → target, each hop with its explanation.
- *
- * This interface was referenced by `SliceResponseV1`'s JSON-Schema
- * via the `definition` "path".
- */
-export interface SliceResponseV1Path {
-  entrypoint: CommonV1NodeId;
-  target: CommonV1NodeId;
-  hops: SliceResponseV1Hop[];
-  /**
-   * Every guard the path depends on, in hop order.
-   */
-  guards?: string[];
-}
-/**
- * This interface was referenced by `SliceResponseV1`'s JSON-Schema
- * via the `definition` "hop".
- */
-export interface SliceResponseV1Hop {
-  from: CommonV1NodeId;
-  to: CommonV1NodeId;
-  why: CommonV1EdgeExplanation1;
-  /**
-   * True when this hop was observed at runtime.
-   */
-  observed?: boolean;
 }

@@ -48,3 +48,9 @@ export type OsvVulnerabilities = G.BuildRequestV1OsvDocument;
 export type ReplayResponse = G.ReplayResponseV1;
 /** RFC 9457 problem details with a stable code. */
 export type Problem = G.ProblemV1;
+/** What changed in a CVE's (or a file glob's) reachability between a base and a head graph. */
+export type ReachGraphDiff = G.ReachgraphDiffV1;
+/** A sink whose status differs between the two graphs of a diff. */
+export type ReachGraphDiffSinkChange = G.ReachgraphDiffV1SinkChange;
+/** The status of a sink in one graph of a diff. */
+export type ReachGraphDiffSinkStatus = G.ReachgraphDiffV1SinkStatus;
