@@ -99,6 +99,25 @@ describe('POST /v1/reachgraphs/replay', () => {
     expect(log.diff.edgeCount).toEqual(res.body.diff.edgeCount);
   });
 
+  it('explains and logs a mismatch whose differing node holds a NUL (which jsonb cannot store)', async () => {
+    const inputs = ordersApiInputs();
+    const records = [
+      ...(inputs.callgraph.records ?? []),
+      { type: 'node', id: 'app:src/odd.js#f', symbol: 'f\u0000', file: 'src/odd\u0000.js' },
+    ] as CallgraphRecord[];
+    inputs.callgraph.records = records as [CallgraphRecord, ...CallgraphRecord[]];
+    const res = await request(app)
+      .post('/v1/reachgraphs/replay')
+      .set('Authorization', A)
+      .send({ expectedDigest: digest, inputs });
+    expect([res.status, res.body.match]).toEqual([200, false]);
+    const log = await lastLog();
+    expect(log).toMatchObject({ match: false, computed_digest: res.body.computedDigest });
+    expect(res.body.diff.firstDifferingNode.computed.symbol).toBe('f\u0000');
+    // The log keeps the NUL as the six characters `\u0000`.
+    expect(log.diff.firstDifferingNode.computed).toMatchObject({ symbol: 'f\\u0000', file: 'src/odd\\u0000.js' });
+  });
+
   it('with only the expected digest, fetches the inputs its provenance names: 422 INPUT_UNRESOLVABLE without Signals (logged)', async () => {
     const res = await request(app)
       .post('/v1/reachgraphs/replay')

@@ -194,6 +194,32 @@ describe('POST /signals/callgraphs', () => {
     if (line > 0) expect(res.body.errors?.[0]?.line).toBe(line);
   });
 
+  it.each([
+    ['a node id', [HEADER, { type: 'node', id: 'src/a\u0000.js#f' }], '/id'],
+    ['an entry point', [{ ...HEADER, entryPoints: ['src/\u0000.js'] }], '/entryPoints/0'],
+    ['the source', [{ ...HEADER, source: 'scanner\u0000' }], '/source'],
+  ])(
+    'rejects a NUL in %s (it would be indexed as text) with 422 SCHEMA_INVALID, storing nothing',
+    async (_what, records, pointer) => {
+      const before = await h.ctx.pool.query<{ n: string }>('select count(*) as n from signals.callgraphs');
+      const res = await upload(ndjson(records));
+      expect([res.status, res.body.code]).toEqual([422, 'SCHEMA_INVALID']);
+      expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+      const after = await h.ctx.pool.query<{ n: string }>('select count(*) as n from signals.callgraphs');
+      expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+    },
+  );
+
+  it('keeps a NUL in a symbol or file (not indexed) and lists the graph by purl', async () => {
+    const res = await upload(
+      ndjson([HEADER, { type: 'node', id: 'src/index.js', symbol: 'f\u0000', file: 'a\u0000' }]),
+    );
+    expect(res.status).toBe(201);
+    const listed = await read(`/signals/callgraphs/by-purl/${encodeURIComponent(HEADER.componentPurl)}`);
+    const items = JSON.parse(listed.body.toString()) as { items: { graphId: string }[] };
+    expect(items.items.map((m) => m.graphId)).toContain(res.body.graphId);
+  });
+
   it('names only the failing record kind in schema errors', async () => {
     const res = await upload(ndjson([HEADER, { type: 'node', id: 'a', line: -1, colour: 'red' }]));
     expect(res.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/colour', '/line']);

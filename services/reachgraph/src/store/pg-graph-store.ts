@@ -1,5 +1,6 @@
 import { newUlid } from '@stella-ops/core';
 import type pg from 'pg';
+import { jsonbText } from '../db/jsonb.js';
 import type { SignatureRow, SubgraphMeta } from '../db/schema/index.js';
 import { qb, tenantHasGraph, withTenant } from '../db/tenant.js';
 import type { Actor, GraphMeta, GraphStore, NewGraph, ReplayLogEntry } from './graph-store.js';
@@ -197,7 +198,7 @@ export class PgGraphStore implements GraphStore {
         `insert into reachgraph.slice_cache (tenant, digest, query_key, query, response_zst)
          select $1, $2, $3, $4, $5 where exists (select 1 from reachgraph.subgraphs where digest = $2)
          on conflict do nothing`,
-        [tenant, digest, queryKey, JSON.stringify(query), responseZst],
+        [tenant, digest, queryKey, jsonbText(query), responseZst],
       );
     });
   }
@@ -213,8 +214,8 @@ export class PgGraphStore implements GraphStore {
           expected_digest: e.expectedDigest,
           computed_digest: e.computedDigest ?? null,
           match: e.match ?? null,
-          inputs: JSON.stringify(e.inputs ?? null),
-          diff: e.diff === undefined ? null : JSON.stringify(e.diff),
+          inputs: jsonbText(e.inputs ?? null),
+          diff: e.diff === undefined ? null : jsonbText(e.diff),
           error_code: e.errorCode ?? null,
           duration_ms: Math.round(e.durationMs),
         }),
