@@ -12,6 +12,8 @@ export { isAffectedVersion } from './builder/osv-versions.js';
 export { callgraphDigest, osvDigest, sinksDigest } from './builder/provenance.js';
 export { sortSinks } from './builder/sinks.js';
 export type { BuildReport, ReachGraphBuildInputs, RuntimeFactBatchInput } from './builder/types.js';
+export type { DiffOptions } from './diff/diff-slices.js';
+export { diffSlices } from './diff/diff-slices.js';
 export type { GraphErrorCode } from './error.js';
 export { GraphError, isGraphError } from './error.js';
 export type { CreateGraphOptions } from './model/create-graph.js';
