@@ -261,6 +261,20 @@ describe('POST /signals/runtime-facts', () => {
     ],
     ['no source', () => postNdjson([fact(1)], `callgraphId=${graph.graphId}`), 400, 'QUERY_INVALID', 0],
     [
+      'a source holding a NUL (stored as text)',
+      () => postNdjson([fact(1)], `callgraphId=${graph.graphId}&source=a%00`),
+      400,
+      'QUERY_INVALID',
+      0,
+    ],
+    [
+      'a JSON batch whose source holds a NUL',
+      () => postJson({ callgraphId: graph.graphId, source: 'a\u0000', facts: [fact(1)] }),
+      422,
+      'SCHEMA_INVALID',
+      0,
+    ],
+    [
       'an unknown call graph',
       () => postNdjson([fact(1)], 'callgraphId=01HWXYZ123456789ABCDEFGHJK&source=a'),
       404,

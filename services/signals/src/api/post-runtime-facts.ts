@@ -14,8 +14,11 @@ function ndjsonTarget(req: Request): { callgraphId: string; source: string } {
   const callgraphId = queryParam(req, 'callgraphId');
   assertUlid(callgraphId, 'callgraphId');
   const source = queryParam(req, 'source');
-  if (source === undefined || source.length < 1 || source.length > 256) {
-    throw problems.badRequest('QUERY_INVALID', 'source (1–256 characters) is required with an NDJSON batch');
+  if (source === undefined || source.length < 1 || source.length > 256 || source.includes('\u0000')) {
+    throw problems.badRequest(
+      'QUERY_INVALID',
+      'source (1–256 characters, no NUL) is required with an NDJSON batch',
+    );
   }
   return { callgraphId, source };
 }

@@ -4,7 +4,7 @@ import { FactCheck } from './fact-check.js';
 
 /** Strings near every boundary the schema has: lengths, code points, escapes, purl and time forms. */
 const anyText = fc.oneof(
-  fc.constantFrom('', 'a', 'x'.repeat(256), 'x'.repeat(257), 'y'.repeat(512), 'y'.repeat(513)),
+  fc.constantFrom('', 'a', 'a\u0000', 'x'.repeat(256), 'x'.repeat(257), 'y'.repeat(512), 'y'.repeat(513)),
   fc.constantFrom('z'.repeat(2048), 'z'.repeat(2049), '\u{1F600}'.repeat(1500), '\u{1F600}'.repeat(1025)),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
   fc.string({ unit: 'binary', maxLength: 6 }),

@@ -89,7 +89,7 @@ export class FactCheck {
           required++;
           break;
         case 'source':
-          if (!text(v, 256)) return false;
+          if (!text(v, 256) || (v as string).includes('\u0000')) return false;
           required++;
           break;
         case 'facts':
