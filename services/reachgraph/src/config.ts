@@ -21,6 +21,7 @@ export interface ServerEnvironment {
   signingKeyPem?: string;
   signingKeyFile?: string;
   signingKeyId?: string;
+  vexAuthor?: string;
   sliceCacheTtlSeconds?: number;
   readsPerMinute?: number;
   writesPerMinute?: number;
@@ -91,6 +92,8 @@ export interface ServerConfig {
   signalsUrl?: string;
   /** Absent without REACHGRAPH_SIGNALS_URL: building from Signals is unavailable. */
   signals?: SignalsSettings;
+  /** The `author` of the OpenVEX documents the service issues (absent: `Stella Reach ReachGraph`). */
+  vexAuthor?: string;
 }
 
 /** A setting that is missing or invalid; the message names the variable. */
@@ -148,6 +151,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnvironment
     signingKeyPem: str(env, 'SIGNING_KEY_PEM'),
     signingKeyFile: str(env, 'SIGNING_KEY_FILE'),
     signingKeyId: str(env, 'SIGNING_KEY_ID'),
+    vexAuthor: str(env, 'VEX_AUTHOR'),
     sliceCacheTtlSeconds: int(env, 'SLICE_CACHE_TTL_SECONDS'),
     readsPerMinute: int(env, 'RATE_LIMIT_READS_PER_MINUTE'),
     writesPerMinute: int(env, 'RATE_LIMIT_WRITES_PER_MINUTE'),
@@ -318,6 +322,11 @@ export function envToCfg(env: ServerEnvironment): ServerConfig {
   }
   if (keyPem) cfg.signing.keyPem = keyPem;
   if (env.signingKeyId) cfg.signing.keyId = env.signingKeyId;
+  if (env.vexAuthor !== undefined) {
+    if (env.vexAuthor.trim() === '' || env.vexAuthor.length > 256)
+      throw new ConfigError(`${P}VEX_AUTHOR`, 'must be 1 to 256 characters');
+    cfg.vexAuthor = env.vexAuthor.trim();
+  }
   if (env.signalsUrl) {
     cfg.signalsUrl = url(env.signalsUrl, 'SIGNALS_URL', ['https:', 'http:']);
     cfg.signals = signalsSettings(env, cfg.signalsUrl);

@@ -8,6 +8,8 @@ export const IN_TOTO_STATEMENT_V01 = 'https://in-toto.io/Statement/v0.1';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 /** `predicateType` of the attestations Signals writes over runtime-fact batches. */
 export const RUNTIME_FACTS_PREDICATE_TYPE = 'https://stella.ops/attestation/runtime-facts/v1';
+/** `predicateType` of the attestations ReachGraph writes over a CVE slice and its OpenVEX document. */
+export const REACHABILITY_SLICE_PREDICATE_TYPE = 'https://stella-ops.org/attestations/reachability-slice/v1';
 
 /** An in-toto subject (ResourceDescriptor): digests by algorithm (`sha256`, `gitCommit`, ...). */
 export interface StatementSubject {

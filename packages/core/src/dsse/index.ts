@@ -7,6 +7,7 @@ export {
   IN_TOTO_STATEMENT_V1,
   IN_TOTO_STATEMENT_V01,
   parseStatement,
+  REACHABILITY_SLICE_PREDICATE_TYPE,
   RUNTIME_FACTS_PREDICATE_TYPE,
   statementMatchesDigest,
 } from './in-toto.js';

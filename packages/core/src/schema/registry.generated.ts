@@ -355,10 +355,11 @@ export const SCHEMA_DOCUMENTS = {
             "$ref": "common.v1.schema.json#/$defs/language"
           },
           "source": {
-            "description": "Who produced the graph (scanner, analyzer, runtime agent), e.g. `stella-callgraph-node`.",
+            "description": "Who produced the graph (scanner, analyzer, runtime agent), e.g. `stella-callgraph-node`. No NUL character: it is indexed as text.",
             "type": "string",
             "minLength": 1,
-            "maxLength": 256
+            "maxLength": 256,
+            "pattern": "^[^\\u0000]+$"
           },
           "componentPurl": {
             "$ref": "common.v1.schema.json#/$defs/purl"
@@ -367,15 +368,20 @@ export const SCHEMA_DOCUMENTS = {
             "description": "Node ids (or entry files) the analyzer treats as entry points; nodes flagged `isEntrypoint` are added to them.",
             "type": "array",
             "items": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 2048
+              "$ref": "#/$defs/indexedId"
             }
           },
           "generatedAt": {
             "$ref": "common.v1.schema.json#/$defs/dateTime"
           }
         }
+      },
+      "indexedId": {
+        "description": "A node id or entry file as the manifest lists it (indexed as text, so without a NUL character).",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2048,
+        "pattern": "^[^\\u0000]+$"
       },
       "node": {
         "type": "object",
@@ -389,7 +395,7 @@ export const SCHEMA_DOCUMENTS = {
             "const": "node"
           },
           "id": {
-            "$ref": "common.v1.schema.json#/$defs/nodeId"
+            "$ref": "#/$defs/indexedId"
           },
           "kind": {
             "enum": [
@@ -617,6 +623,354 @@ export const SCHEMA_DOCUMENTS = {
       }
     }
   },
+  "https://stella-ops.org/schemas/openvex-0.2.0.schema.json": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://stella-ops.org/schemas/openvex-0.2.0.schema.json",
+    "title": "OpenVEX document v0.2.0",
+    "description": "An OpenVEX v0.2.0 document, written for Stella Reach from the OpenVEX specification v0.2.0 (https://github.com/openvex/spec, OPENVEX-SPEC.md and openvex_json_schema.json; the specification is published by the OpenVEX project under the Community Specification License 1.0, its repository under Apache-2.0). Same members, types, status and justification labels and conditional rules as the official schema: `not_affected` needs a `justification` or an `impact_statement` (both allowed), `affected` needs an `action_statement`, a product or subcomponent needs an `@id` or `identifiers`. The IRIs the specification allows are checked as URIs (the validator has no `iri` format; every IRI Stella Reach writes is an ASCII URI).",
+    "type": "object",
+    "required": [
+      "@context",
+      "@id",
+      "author",
+      "timestamp",
+      "version",
+      "statements"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "@context": {
+        "description": "The OpenVEX JSON-LD context, e.g. `https://openvex.dev/ns/v0.2.0`.",
+        "type": "string",
+        "format": "uri"
+      },
+      "@id": {
+        "description": "The IRI of the document.",
+        "type": "string",
+        "format": "uri"
+      },
+      "author": {
+        "description": "Who issued the document.",
+        "type": "string",
+        "minLength": 1
+      },
+      "role": {
+        "description": "The role of the author.",
+        "type": "string"
+      },
+      "timestamp": {
+        "description": "When the document was issued.",
+        "type": "string",
+        "format": "date-time"
+      },
+      "last_updated": {
+        "description": "When the document last changed.",
+        "type": "string",
+        "format": "date-time"
+      },
+      "version": {
+        "description": "The document's version, from 1.",
+        "type": "integer",
+        "minimum": 1
+      },
+      "tooling": {
+        "description": "What produced the document.",
+        "type": "string"
+      },
+      "statements": {
+        "description": "The author's assertions: a vulnerability's status in one or more products.",
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "#/$defs/statement"
+        }
+      }
+    },
+    "$defs": {
+      "statement": {
+        "type": "object",
+        "required": [
+          "vulnerability",
+          "status"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "@id": {
+            "type": "string",
+            "format": "uri"
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "vulnerability": {
+            "$ref": "#/$defs/vulnerability"
+          },
+          "timestamp": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "last_updated": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "products": {
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/$defs/component"
+            }
+          },
+          "status": {
+            "enum": [
+              "not_affected",
+              "affected",
+              "fixed",
+              "under_investigation"
+            ]
+          },
+          "supplier": {
+            "type": "string"
+          },
+          "status_notes": {
+            "description": "How the status was determined.",
+            "type": "string"
+          },
+          "justification": {
+            "enum": [
+              "component_not_present",
+              "vulnerable_code_not_present",
+              "vulnerable_code_not_in_execute_path",
+              "vulnerable_code_cannot_be_controlled_by_adversary",
+              "inline_mitigations_already_exist"
+            ]
+          },
+          "impact_statement": {
+            "type": "string"
+          },
+          "action_statement": {
+            "type": "string"
+          },
+          "action_statement_timestamp": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "allOf": [
+          {
+            "if": {
+              "properties": {
+                "status": {
+                  "const": "not_affected"
+                }
+              },
+              "required": [
+                "status"
+              ]
+            },
+            "then": {
+              "anyOf": [
+                {
+                  "required": [
+                    "justification"
+                  ]
+                },
+                {
+                  "required": [
+                    "impact_statement"
+                  ]
+                }
+              ]
+            }
+          },
+          {
+            "if": {
+              "properties": {
+                "status": {
+                  "const": "affected"
+                }
+              },
+              "required": [
+                "status"
+              ]
+            },
+            "then": {
+              "required": [
+                "action_statement"
+              ]
+            }
+          }
+        ]
+      },
+      "vulnerability": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "@id": {
+            "type": "string",
+            "format": "uri"
+          },
+          "name": {
+            "description": "The vulnerability's main identifier, e.g. a CVE id.",
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": "string"
+          },
+          "aliases": {
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "component": {
+        "description": "A product: by `@id` (an IRI, often a purl) and/or software identifiers, with optional hashes and subcomponents.",
+        "type": "object",
+        "additionalProperties": false,
+        "anyOf": [
+          {
+            "required": [
+              "@id"
+            ]
+          },
+          {
+            "required": [
+              "identifiers"
+            ]
+          }
+        ],
+        "properties": {
+          "@id": {
+            "type": "string",
+            "format": "uri"
+          },
+          "identifiers": {
+            "$ref": "#/$defs/identifiers"
+          },
+          "hashes": {
+            "$ref": "#/$defs/hashes"
+          },
+          "subcomponents": {
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/$defs/subcomponent"
+            }
+          }
+        }
+      },
+      "subcomponent": {
+        "type": "object",
+        "additionalProperties": false,
+        "anyOf": [
+          {
+            "required": [
+              "@id"
+            ]
+          },
+          {
+            "required": [
+              "identifiers"
+            ]
+          }
+        ],
+        "properties": {
+          "@id": {
+            "type": "string",
+            "format": "uri"
+          },
+          "identifiers": {
+            "$ref": "#/$defs/identifiers"
+          },
+          "hashes": {
+            "$ref": "#/$defs/hashes"
+          }
+        }
+      },
+      "identifiers": {
+        "type": "object",
+        "additionalProperties": false,
+        "anyOf": [
+          {
+            "required": [
+              "purl"
+            ]
+          },
+          {
+            "required": [
+              "cpe22"
+            ]
+          },
+          {
+            "required": [
+              "cpe23"
+            ]
+          }
+        ],
+        "properties": {
+          "purl": {
+            "type": "string"
+          },
+          "cpe22": {
+            "type": "string"
+          },
+          "cpe23": {
+            "type": "string"
+          }
+        }
+      },
+      "hashes": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "md5": {
+            "type": "string"
+          },
+          "sha1": {
+            "type": "string"
+          },
+          "sha-256": {
+            "type": "string"
+          },
+          "sha-384": {
+            "type": "string"
+          },
+          "sha-512": {
+            "type": "string"
+          },
+          "sha3-224": {
+            "type": "string"
+          },
+          "sha3-256": {
+            "type": "string"
+          },
+          "sha3-384": {
+            "type": "string"
+          },
+          "sha3-512": {
+            "type": "string"
+          },
+          "blake2s-256": {
+            "type": "string"
+          },
+          "blake2b-256": {
+            "type": "string"
+          },
+          "blake2b-512": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
   "https://stella-ops.org/schemas/problem.v1.schema.json": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://stella-ops.org/schemas/problem.v1.schema.json",
@@ -717,6 +1071,186 @@ export const SCHEMA_DOCUMENTS = {
       },
       "callgraph_id": {
         "$ref": "common.v1.schema.json#/$defs/ulid"
+      }
+    }
+  },
+  "https://stella-ops.org/schemas/reachability-slice-predicate.v1.schema.json": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://stella-ops.org/schemas/reachability-slice-predicate.v1.schema.json",
+    "title": "Reachability slice attestation predicate v1",
+    "description": "The predicate of the in-toto Statement v1 (predicateType `https://stella-ops.org/attestations/reachability-slice/v1`) by which ReachGraph attests the answer to a CVE slice of a graph and the OpenVEX document derived from it. The statement's subjects are the graph (`reachgraph:<digest>`, digest `blake3`) and the OpenVEX document (`openvex.json`, digest `sha256`). Anyone can check the claim: verify the envelope, rebuild the graph from `inputs` (it must hash to `graphDigest`), run `query` with `limits` on it, and compare the BLAKE3 of the canonical JSON of the answer with `sliceDigest`.",
+    "type": "object",
+    "required": [
+      "graphDigest",
+      "query",
+      "verdict",
+      "sinks",
+      "witnesses",
+      "pathCount",
+      "truncated",
+      "limits",
+      "sliceDigest",
+      "vexDigest",
+      "engine",
+      "inputs"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "graphDigest": {
+        "$ref": "common.v1.schema.json#/$defs/blake3Digest"
+      },
+      "artifact": {
+        "description": "The artifact the graph describes (the VEX document's product).",
+        "type": "object",
+        "required": [
+          "name",
+          "digest"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
+          },
+          "digest": {
+            "$ref": "common.v1.schema.json#/$defs/digest"
+          }
+        }
+      },
+      "query": {
+        "description": "The normalised slice query (a CVE slice, with its assumptions if any), as slice-response@v1 echoes it.",
+        "$ref": "slice-response.v1.schema.json#/$defs/query"
+      },
+      "verdict": {
+        "description": "`reachable`: some sink has a path with no open condition; `gated`: sinks are reached only through paths that each depend on an open condition; `not_reachable`: the graph has sinks for the CVE but no path reaches them; `unknown`: no node carries the CVE.",
+        "enum": [
+          "reachable",
+          "gated",
+          "not_reachable",
+          "unknown"
+        ]
+      },
+      "sinks": {
+        "type": "object",
+        "required": [
+          "reachable",
+          "unreachable"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "reachable": {
+            "type": "array",
+            "items": {
+              "$ref": "common.v1.schema.json#/$defs/nodeId"
+            }
+          },
+          "gated": {
+            "type": "array",
+            "items": {
+              "$ref": "common.v1.schema.json#/$defs/nodeId"
+            }
+          },
+          "unreachable": {
+            "type": "array",
+            "items": {
+              "$ref": "common.v1.schema.json#/$defs/nodeId"
+            }
+          }
+        }
+      },
+      "witnesses": {
+        "description": "The first paths of the answer (at most 20), in its order.",
+        "type": "array",
+        "maxItems": 20,
+        "items": {
+          "$ref": "slice-response.v1.schema.json#/$defs/path"
+        }
+      },
+      "pathCount": {
+        "description": "How many paths the answer holds.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "truncated": {
+        "description": "Whether a limit cut the answer.",
+        "type": "boolean"
+      },
+      "limits": {
+        "description": "The engine limits the answer was computed with (a replay must use the same).",
+        "type": "object",
+        "required": [
+          "maxNodes",
+          "maxPaths"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "maxNodes": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "maxPaths": {
+            "type": "integer",
+            "minimum": 1
+          }
+        }
+      },
+      "sliceDigest": {
+        "description": "BLAKE3 of the RFC 8785 canonical JSON of the whole slice answer (every path, not one page).",
+        "$ref": "common.v1.schema.json#/$defs/blake3Digest"
+      },
+      "vexDigest": {
+        "description": "SHA-256 of the RFC 8785 canonical JSON of the OpenVEX document.",
+        "$ref": "common.v1.schema.json#/$defs/sha256Digest"
+      },
+      "engine": {
+        "description": "The slice engine that computed the answer.",
+        "type": "object",
+        "required": [
+          "name",
+          "version"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          },
+          "version": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128
+          }
+        }
+      },
+      "inputs": {
+        "description": "The graph's `provenance.inputs`: what to rebuild it from.",
+        "type": "array",
+        "items": {
+          "$ref": "reachgraph-min.v1.schema.json#/$defs/provenanceInput"
+        }
+      },
+      "analyzer": {
+        "description": "The graph's `provenance.analyzer`.",
+        "type": "object",
+        "required": [
+          "name",
+          "version"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256
+          },
+          "version": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128
+          }
+        }
       }
     }
   },
@@ -1457,10 +1991,11 @@ export const SCHEMA_DOCUMENTS = {
         "$ref": "common.v1.schema.json#/$defs/ulid"
       },
       "source": {
-        "description": "The host or service that collected the facts.",
+        "description": "The host or service that collected the facts. No NUL character: it is indexed as text.",
         "type": "string",
         "minLength": 1,
-        "maxLength": 256
+        "maxLength": 256,
+        "pattern": "^[^\\u0000]+$"
       },
       "facts": {
         "type": "array",

@@ -2,8 +2,10 @@ import type {
   BuildRequestV1,
   CallgraphManifestV1,
   CallgraphRecordV1,
+  Openvex020,
   ProblemV1,
   ProvenanceFeedLineV1,
+  ReachabilitySlicePredicateV1,
   ReachgraphDiffV1,
   ReachgraphMinV1,
   ReplayRequestV1,
@@ -32,6 +34,8 @@ export const SCHEMA_IDS = {
   'replay-response@v1': `${BASE}replay-response.v1.schema.json`,
   'build-request@v1': `${BASE}build-request.v1.schema.json`,
   'problem@v1': `${BASE}problem.v1.schema.json`,
+  'reachability-slice-predicate@v1': `${BASE}reachability-slice-predicate.v1.schema.json`,
+  'openvex@0.2.0': `${BASE}openvex-0.2.0.schema.json`,
   'reachgraph.diff@v1': `${BASE}reachgraph-diff.v1.schema.json`,
 } as const;
 
@@ -53,6 +57,8 @@ export interface SchemaTypes {
   'replay-response@v1': ReplayResponseV1;
   'build-request@v1': BuildRequestV1;
   'problem@v1': ProblemV1;
+  'reachability-slice-predicate@v1': ReachabilitySlicePredicateV1;
+  'openvex@0.2.0': Openvex020;
   'reachgraph.diff@v1': ReachgraphDiffV1;
 }
 

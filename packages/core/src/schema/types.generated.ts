@@ -5,8 +5,10 @@ export type AllSchemas =
   | CallgraphManifestV1
   | CallgraphRecordV1
   | CommonV1
+  | Openvex020
   | ProblemV1
   | ProvenanceFeedLineV1
+  | ReachabilitySlicePredicateV1
   | ReachgraphDiffV1
   | ReachgraphMinV1
   | ReplayRequestV1
@@ -103,6 +105,10 @@ export type CommonV1TenantId = string;
  */
 export type CallgraphRecordV1 = CallgraphRecordV1Header | CallgraphRecordV1Node | CallgraphRecordV1Edge;
 /**
+ * A node id or entry file as the manifest lists it (indexed as text, so without a NUL character).
+ */
+export type CallgraphRecordV1IndexedId = string;
+/**
  * A stable, unique node identifier inside one graph.
  *
  * This interface was referenced by `CommonV1`'s JSON-Schema
@@ -132,13 +138,84 @@ export type CommonV1EdgeType =
  */
 export type CommonV1Blake3Digest = string;
 /**
- * The head graph (the change under review).
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "statement".
+ */
+export type Openvex020Statement = {
+  '@id'?: string;
+  version?: number;
+  vulnerability: Openvex020Vulnerability;
+  timestamp?: string;
+  last_updated?: string;
+  products?: Openvex020Component[];
+  status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+  supplier?: string;
+  /**
+   * How the status was determined.
+   */
+  status_notes?: string;
+  justification?:
+    | 'component_not_present'
+    | 'vulnerable_code_not_present'
+    | 'vulnerable_code_not_in_execute_path'
+    | 'vulnerable_code_cannot_be_controlled_by_adversary'
+    | 'inline_mitigations_already_exist';
+  impact_statement?: string;
+  action_statement?: string;
+  action_statement_timestamp?: string;
+};
+/**
+ * A product: by `@id` (an IRI, often a purl) and/or software identifiers, with optional hashes and subcomponents.
+ *
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "component".
+ */
+export type Openvex020Component = {
+  [k: string]: unknown | undefined;
+} & {
+  '@id'?: string;
+  identifiers?: Openvex020Identifiers;
+  hashes?: Openvex020Hashes;
+  subcomponents?: Openvex020Subcomponent[];
+};
+/**
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "identifiers".
+ */
+export type Openvex020Identifiers = {
+  [k: string]: unknown | undefined;
+} & {
+  purl?: string;
+  cpe22?: string;
+  cpe23?: string;
+};
+/**
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "subcomponent".
+ */
+export type Openvex020Subcomponent = {
+  [k: string]: unknown | undefined;
+} & {
+  '@id'?: string;
+  identifiers?: Openvex020Identifiers;
+  hashes?: Openvex020Hashes;
+};
+/**
+ * BLAKE3-256 digest: `blake3:` and 64 lower-case hex digits.
  */
 export type CommonV1Blake3Digest1 = string;
 /**
- * The base graph (what the change is compared with).
+ * SHA-256 digest: `sha256:` and 64 lower-case hex digits.
+ */
+export type CommonV1Sha256Digest1 = string;
+/**
+ * BLAKE3-256 digest: `blake3:` and 64 lower-case hex digits.
  */
 export type CommonV1Blake3Digest2 = string;
+/**
+ * BLAKE3-256 digest: `blake3:` and 64 lower-case hex digits.
+ */
+export type CommonV1Blake3Digest3 = string;
 /**
  * This interface was referenced by `ReachgraphDiffV1`'s JSON-Schema
  * via the `definition` "verdict".
@@ -163,7 +240,7 @@ export type CommonV1DateTime1 = string;
 /**
  * SHA-256 digest: `sha256:` and 64 lower-case hex digits.
  */
-export type CommonV1Sha256Digest1 = string;
+export type CommonV1Sha256Digest2 = string;
 
 export interface BuildRequestV12 {
   callgraphId: CommonV1Ulid;
@@ -284,19 +361,19 @@ export interface CallgraphRecordV1Header {
   schemaVersion: 'stella.callgraph@v1';
   language: CommonV1Language;
   /**
-   * Who produced the graph (scanner, analyzer, runtime agent), e.g. `stella-callgraph-node`.
+   * Who produced the graph (scanner, analyzer, runtime agent), e.g. `stella-callgraph-node`. No NUL character: it is indexed as text.
    */
   source: string;
   componentPurl: CommonV1Purl;
   /**
    * Node ids (or entry files) the analyzer treats as entry points; nodes flagged `isEntrypoint` are added to them.
    */
-  entryPoints?: string[];
+  entryPoints?: CallgraphRecordV1IndexedId[];
   generatedAt?: CommonV1DateTime;
 }
 export interface CallgraphRecordV1Node {
   type: 'node';
-  id: CommonV1NodeId;
+  id: CallgraphRecordV1IndexedId;
   kind?: 'function' | 'method' | 'module' | 'package' | 'file' | 'binary';
   symbol?: string;
   purl?: CommonV1Purl;
@@ -366,6 +443,80 @@ export interface CommonV1RuntimeObservation {
   batches: CommonV1Sha256Digest[];
 }
 /**
+ * An OpenVEX v0.2.0 document, written for Stella Reach from the OpenVEX specification v0.2.0 (https://github.com/openvex/spec, OPENVEX-SPEC.md and openvex_json_schema.json; the specification is published by the OpenVEX project under the Community Specification License 1.0, its repository under Apache-2.0). Same members, types, status and justification labels and conditional rules as the official schema: `not_affected` needs a `justification` or an `impact_statement` (both allowed), `affected` needs an `action_statement`, a product or subcomponent needs an `@id` or `identifiers`. The IRIs the specification allows are checked as URIs (the validator has no `iri` format; every IRI Stella Reach writes is an ASCII URI).
+ */
+export interface Openvex020 {
+  /**
+   * The OpenVEX JSON-LD context, e.g. `https://openvex.dev/ns/v0.2.0`.
+   */
+  '@context': string;
+  /**
+   * The IRI of the document.
+   */
+  '@id': string;
+  /**
+   * Who issued the document.
+   */
+  author: string;
+  /**
+   * The role of the author.
+   */
+  role?: string;
+  /**
+   * When the document was issued.
+   */
+  timestamp: string;
+  /**
+   * When the document last changed.
+   */
+  last_updated?: string;
+  /**
+   * The document's version, from 1.
+   */
+  version: number;
+  /**
+   * What produced the document.
+   */
+  tooling?: string;
+  /**
+   * The author's assertions: a vulnerability's status in one or more products.
+   *
+   * @minItems 1
+   */
+  statements: [Openvex020Statement, ...Openvex020Statement[]];
+}
+/**
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "vulnerability".
+ */
+export interface Openvex020Vulnerability {
+  '@id'?: string;
+  /**
+   * The vulnerability's main identifier, e.g. a CVE id.
+   */
+  name: string;
+  description?: string;
+  aliases?: string[];
+}
+/**
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "hashes".
+ */
+export interface Openvex020Hashes {
+  md5?: string;
+  sha1?: string;
+  'sha-256'?: string;
+  'sha-384'?: string;
+  'sha-512'?: string;
+  'sha3-224'?: string;
+  'sha3-256'?: string;
+  'sha3-384'?: string;
+  'sha3-512'?: string;
+  'blake2s-256'?: string;
+  'blake2b-256'?: string;
+  'blake2b-512'?: string;
+}
+/**
  * Every error response of both services (`application/problem+json`), with a stable `code` clients can switch on.
  */
 export interface ProblemV1 {
@@ -425,13 +576,370 @@ export interface RuntimeFactV1 {
   factType: 'invocation' | 'call' | 'load';
 }
 /**
+ * The predicate of the in-toto Statement v1 (predicateType `https://stella-ops.org/attestations/reachability-slice/v1`) by which ReachGraph attests the answer to a CVE slice of a graph and the OpenVEX document derived from it. The statement's subjects are the graph (`reachgraph:<digest>`, digest `blake3`) and the OpenVEX document (`openvex.json`, digest `sha256`). Anyone can check the claim: verify the envelope, rebuild the graph from `inputs` (it must hash to `graphDigest`), run `query` with `limits` on it, and compare the BLAKE3 of the canonical JSON of the answer with `sliceDigest`.
+ */
+export interface ReachabilitySlicePredicateV1 {
+  graphDigest: CommonV1Blake3Digest;
+  /**
+   * The artifact the graph describes (the VEX document's product).
+   */
+  artifact?: {
+    name: string;
+    digest: CommonV1Digest;
+  };
+  query: SliceResponseV1Query;
+  /**
+   * `reachable`: some sink has a path with no open condition; `gated`: sinks are reached only through paths that each depend on an open condition; `not_reachable`: the graph has sinks for the CVE but no path reaches them; `unknown`: no node carries the CVE.
+   */
+  verdict: 'reachable' | 'gated' | 'not_reachable' | 'unknown';
+  sinks: {
+    reachable: CommonV1NodeId[];
+    gated?: CommonV1NodeId[];
+    unreachable: CommonV1NodeId[];
+  };
+  /**
+   * The first paths of the answer (at most 20), in its order.
+   *
+   * @maxItems 20
+   */
+  witnesses:
+    | []
+    | [SliceResponseV1Path]
+    | [SliceResponseV1Path, SliceResponseV1Path]
+    | [SliceResponseV1Path, SliceResponseV1Path, SliceResponseV1Path]
+    | [SliceResponseV1Path, SliceResponseV1Path, SliceResponseV1Path, SliceResponseV1Path]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ]
+    | [
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+        SliceResponseV1Path,
+      ];
+  /**
+   * How many paths the answer holds.
+   */
+  pathCount: number;
+  /**
+   * Whether a limit cut the answer.
+   */
+  truncated: boolean;
+  /**
+   * The engine limits the answer was computed with (a replay must use the same).
+   */
+  limits: {
+    maxNodes: number;
+    maxPaths: number;
+  };
+  sliceDigest: CommonV1Blake3Digest1;
+  vexDigest: CommonV1Sha256Digest1;
+  /**
+   * The slice engine that computed the answer.
+   */
+  engine: {
+    name: string;
+    version: string;
+  };
+  /**
+   * The graph's `provenance.inputs`: what to rebuild it from.
+   */
+  inputs: ReachgraphMinV1ProvenanceInput[];
+  /**
+   * The graph's `provenance.analyzer`.
+   */
+  analyzer?: {
+    name: string;
+    version: string;
+  };
+}
+/**
+ * The normalised slice query (a CVE slice, with its assumptions if any), as slice-response@v1 echoes it.
+ */
+export interface SliceResponseV1Query {
+  type: 'package' | 'cve' | 'entrypoint' | 'file';
+  purl?: string;
+  cve?: CommonV1VulnerabilityId;
+  entrypoint?: string;
+  file?: string;
+  depth?: number;
+  direction?: 'upstream' | 'downstream' | 'both';
+  sinksOnly?: boolean;
+  observed?: 'only' | 'exclude';
+}
+/**
+ * One concrete path entrypoint → … → target, each hop with its explanation.
+ *
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "path".
+ */
+export interface SliceResponseV1Path {
+  entrypoint: CommonV1NodeId;
+  target: CommonV1NodeId;
+  hops: SliceResponseV1Hop[];
+  /**
+   * Every guard the path depends on, in hop order.
+   */
+  guards?: string[];
+}
+/**
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "hop".
+ */
+export interface SliceResponseV1Hop {
+  from: CommonV1NodeId;
+  to: CommonV1NodeId;
+  why: CommonV1EdgeExplanation1;
+  /**
+   * True when this hop was observed at runtime.
+   */
+  observed?: boolean;
+}
+/**
+ * One input the graph was built from, by digest.
+ *
+ * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
+ * via the `definition` "provenanceInput".
+ */
+export interface ReachgraphMinV1ProvenanceInput {
+  kind: 'callgraph' | 'runtime-facts' | 'sinks' | 'sbom' | 'vex' | 'osv';
+  digest: CommonV1Digest;
+  /**
+   * The producer's identifier for the input (callgraph graphId, runtime-fact batchId).
+   */
+  id?: string;
+}
+/**
  * What changed in the reachability of one CVE (or one file glob) between a base graph and a head graph: sinks that became reachable or gated, sinks that stopped being so, and the paths added and removed. Sinks are matched across the graphs by node id, paths by their hop sequence (from, to, why.type, why.guard). For file diffs the sinks are the nodes in files the glob matches. Every list is sorted; the same two slices always give the same document.
  */
 export interface ReachgraphDiffV1 {
   schemaVersion: 'reachgraph.diff@v1';
-  digest: CommonV1Blake3Digest1;
-  baseDigest: CommonV1Blake3Digest2;
-  query: SliceResponseV1Query;
+  digest: CommonV1Blake3Digest2;
+  baseDigest: CommonV1Blake3Digest3;
+  query: SliceResponseV1Query1;
   /**
    * The verdict of the query on each graph. File slices have no verdict of their own: theirs is derived the same way from the matched nodes.
    */
@@ -489,7 +997,7 @@ export interface ReachgraphDiffV1 {
 /**
  * The slice query both graphs were sliced with (a cve or file query, with its assumptions).
  */
-export interface SliceResponseV1Query {
+export interface SliceResponseV1Query1 {
   type: 'package' | 'cve' | 'entrypoint' | 'file';
   purl?: string;
   cve?: CommonV1VulnerabilityId;
@@ -508,34 +1016,6 @@ export interface ReachgraphDiffV1SinkChange {
   node: CommonV1NodeId;
   base: ReachgraphDiffV1SinkStatus;
   head: ReachgraphDiffV1SinkStatus;
-}
-/**
- * One concrete path entrypoint → … → target, each hop with its explanation.
- *
- * This interface was referenced by `SliceResponseV1`'s JSON-Schema
- * via the `definition` "path".
- */
-export interface SliceResponseV1Path {
-  entrypoint: CommonV1NodeId;
-  target: CommonV1NodeId;
-  hops: SliceResponseV1Hop[];
-  /**
-   * Every guard the path depends on, in hop order.
-   */
-  guards?: string[];
-}
-/**
- * This interface was referenced by `SliceResponseV1`'s JSON-Schema
- * via the `definition` "hop".
- */
-export interface SliceResponseV1Hop {
-  from: CommonV1NodeId;
-  to: CommonV1NodeId;
-  why: CommonV1EdgeExplanation1;
-  /**
-   * True when this hop was observed at runtime.
-   */
-  observed?: boolean;
 }
 /**
  * A reachability subgraph (reachgraph.min@v1). Its digest is `blake3:` over the RFC 8785 canonical JSON of the normalised document with `signatures` removed (DESIGN §4).
@@ -599,20 +1079,6 @@ export interface ReachgraphMinV1Provenance {
   inputs: ReachgraphMinV1ProvenanceInput[];
   analyzer: Analyzer;
   computedAt?: CommonV1DateTime1;
-}
-/**
- * One input the graph was built from, by digest.
- *
- * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
- * via the `definition` "provenanceInput".
- */
-export interface ReachgraphMinV1ProvenanceInput {
-  kind: 'callgraph' | 'runtime-facts' | 'sinks' | 'sbom' | 'vex' | 'osv';
-  digest: CommonV1Digest;
-  /**
-   * The producer's identifier for the input (callgraph graphId, runtime-fact batchId).
-   */
-  id?: string;
 }
 export interface Analyzer {
   name: string;
@@ -708,14 +1174,14 @@ export interface ReplayResponseV1Difference {
 export interface RuntimeFactBatchV1 {
   callgraphId: CommonV1Ulid1;
   /**
-   * The host or service that collected the facts.
+   * The host or service that collected the facts. No NUL character: it is indexed as text.
    */
   source: string;
   /**
    * @minItems 1
    */
   facts: [RuntimeFactV1, ...RuntimeFactV1[]];
-  provenanceHash?: CommonV1Sha256Digest1;
+  provenanceHash?: CommonV1Sha256Digest2;
 }
 /**
  * The provenance record of one runtime-fact batch (Signals contract §5.1), stored as `runtime-facts/{tenant}/{batchId}.provenance.json`. `provenanceHash` is the sha256 of the stored uncompressed canonical NDJSON of the batch.
@@ -764,7 +1230,7 @@ export interface RuntimeFactsPredicateV1 {
 export interface SliceResponseV1 {
   schemaVersion: 'reachgraph.slice@v1';
   graphDigest: CommonV1Blake3Digest;
-  query: SliceResponseV1Query1;
+  query: SliceResponseV1Query2;
   /**
    * CVE slices: `reachable` when some sink has a path from an entrypoint, `not_reachable` when sinks exist but none has, `unknown` when the graph has no sink for the CVE.
    */
@@ -797,7 +1263,7 @@ export interface SliceResponseV1 {
  * This interface was referenced by `SliceResponseV1`'s JSON-Schema
  * via the `definition` "query".
  */
-export interface SliceResponseV1Query1 {
+export interface SliceResponseV1Query2 {
   type: 'package' | 'cve' | 'entrypoint' | 'file';
   purl?: string;
   cve?: CommonV1VulnerabilityId;

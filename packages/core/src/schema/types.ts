@@ -54,3 +54,9 @@ export type ReachGraphDiff = G.ReachgraphDiffV1;
 export type ReachGraphDiffSinkChange = G.ReachgraphDiffV1SinkChange;
 /** The status of a sink in one graph of a diff. */
 export type ReachGraphDiffSinkStatus = G.ReachgraphDiffV1SinkStatus;
+/** The predicate of a reachability-slice attestation (a CVE slice and the OpenVEX derived from it). */
+export type ReachabilitySlicePredicate = G.ReachabilitySlicePredicateV1;
+/** An OpenVEX v0.2.0 document. */
+export type OpenVexDocument = G.Openvex020;
+/** One statement of an OpenVEX document. */
+export type OpenVexStatement = G.Openvex020Statement;
