@@ -14,6 +14,23 @@ export { sortSinks } from './builder/sinks.js';
 export type { BuildReport, ReachGraphBuildInputs, RuntimeFactBatchInput } from './builder/types.js';
 export type { DiffOptions } from './diff/diff-slices.js';
 export { diffSlices } from './diff/diff-slices.js';
+export type { EvidenceBundleParts } from './evidence/create-evidence-bundle.js';
+export { createEvidenceBundle } from './evidence/create-evidence-bundle.js';
+export type {
+  BundleCheck,
+  BundleCheckName,
+  BundleCheckStatus,
+  BundleVerification,
+  EvidenceBundle,
+  VerifyEvidenceBundleOptions,
+} from './evidence/evidence-bundle.js';
+export {
+  BUNDLE_CHECKS,
+  CALLGRAPH_MANIFEST_PAYLOAD_TYPE,
+  EVIDENCE_BUNDLE_VERSION,
+  REACHABILITY_SLICE_PREDICATE_TYPE,
+} from './evidence/evidence-bundle.js';
+export { verifyEvidenceBundle } from './evidence/verify-evidence-bundle.js';
 export type { GraphErrorCode } from './error.js';
 export { GraphError, isGraphError } from './error.js';
 export type { CreateGraphOptions } from './model/create-graph.js';

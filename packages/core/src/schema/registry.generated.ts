@@ -623,6 +623,337 @@ export const SCHEMA_DOCUMENTS = {
       }
     }
   },
+  "https://stella-ops.org/schemas/evidence-bundle.v1.schema.json": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://stella-ops.org/schemas/evidence-bundle.v1.schema.json",
+    "title": "Evidence bundle v1",
+    "description": "One file holding everything needed to check a CVE reachability claim offline (`GET /v1/reachgraphs/{digest}/bundle`, `stella verify <bundle> --offline`): the full slice answer, the OpenVEX document and the DSSE envelope of its reachability-slice statement, the graph's DSSE envelope, the signed evidence of the graph's inputs (call graph manifest, runtime-fact provenance records and attestations, sink lists or OSV documents), the public keys of every signer and, optionally, the canonical graph itself so the slice can be recomputed. The bundle is deterministic: the same graph, query and keys give the same bytes.",
+    "type": "object",
+    "required": [
+      "schemaVersion",
+      "graphDigest",
+      "query",
+      "slice",
+      "sliceDigest",
+      "vex",
+      "attestation",
+      "graph",
+      "inputs",
+      "keys",
+      "engine"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "schemaVersion": {
+        "const": "reachgraph.bundle@v1"
+      },
+      "graphDigest": {
+        "$ref": "common.v1.schema.json#/$defs/blake3Digest"
+      },
+      "query": {
+        "description": "The CVE slice query the claim answers (the slice's own `query`).",
+        "$ref": "slice-response.v1.schema.json#/$defs/query"
+      },
+      "slice": {
+        "description": "The whole slice answer (every path, not a page); `sliceDigest` is the BLAKE3 of its canonical JSON.",
+        "$ref": "slice-response.v1.schema.json"
+      },
+      "sliceDigest": {
+        "$ref": "common.v1.schema.json#/$defs/blake3Digest"
+      },
+      "vex": {
+        "description": "The OpenVEX document of the claim; the statement names the SHA-256 of its canonical JSON.",
+        "type": "object",
+        "required": [
+          "@context",
+          "statements"
+        ],
+        "properties": {
+          "@context": {
+            "type": "string",
+            "minLength": 1
+          },
+          "statements": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          }
+        }
+      },
+      "attestation": {
+        "description": "The in-toto statement (reachability-slice predicate) and its DSSE envelope; `envelope` is null when the service had no signing key, and then nothing vouches for the claim.",
+        "type": "object",
+        "required": [
+          "statement",
+          "envelope"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "statement": {
+            "$ref": "#/$defs/statement"
+          },
+          "envelope": {
+            "oneOf": [
+              {
+                "$ref": "#/$defs/envelope"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        }
+      },
+      "graph": {
+        "type": "object",
+        "required": [
+          "envelope"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "envelope": {
+            "description": "The graph's DSSE envelope (payload: its canonical JSON), null when nobody signed the graph.",
+            "oneOf": [
+              {
+                "$ref": "#/$defs/envelope"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "document": {
+            "description": "The canonical graph (`include=graph`): its digest and the slice can be recomputed from it.",
+            "$ref": "reachgraph-min.v1.schema.json"
+          }
+        }
+      },
+      "inputs": {
+        "description": "The signed evidence of the inputs the graph's provenance names, as ReachGraph verified and kept it at build time (empty for graphs uploaded whole).",
+        "type": "object",
+        "required": [
+          "callgraphs",
+          "runtimeFacts",
+          "documents"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "callgraphs": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "manifest",
+                "envelope"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "manifest": {
+                  "$ref": "callgraph-manifest.v1.schema.json"
+                },
+                "envelope": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/$defs/envelope"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "runtimeFacts": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "provenance",
+                "attestation"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "provenance": {
+                  "$ref": "runtime-fact-provenance.v1.schema.json"
+                },
+                "attestation": {
+                  "oneOf": [
+                    {
+                      "$ref": "#/$defs/envelope"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "documents": {
+            "description": "Sink lists and OSV documents, named by the `sha256:` of their canonical JSON.",
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "kind",
+                "digest",
+                "content"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "kind": {
+                  "enum": [
+                    "sinks",
+                    "osv"
+                  ]
+                },
+                "digest": {
+                  "$ref": "common.v1.schema.json#/$defs/sha256Digest"
+                },
+                "content": {}
+              }
+            }
+          }
+        }
+      },
+      "keys": {
+        "description": "The public keys of every signer of an envelope in the bundle. They prove the bundle is intact; whom they belong to is for the verifier to pin (`--key`).",
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "keyid",
+            "publicKeyPem"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "keyid": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            },
+            "publicKeyPem": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 16384,
+              "pattern": "^-----BEGIN PUBLIC KEY-----"
+            }
+          }
+        }
+      },
+      "engine": {
+        "description": "The slice engine and the limits the slice was computed with (needed to recompute it).",
+        "type": "object",
+        "required": [
+          "name",
+          "version",
+          "maxNodes",
+          "maxPaths"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128
+          },
+          "version": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64
+          },
+          "maxNodes": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "maxPaths": {
+            "type": "integer",
+            "minimum": 1
+          }
+        }
+      }
+    },
+    "$defs": {
+      "envelope": {
+        "description": "A DSSE envelope (payload and signatures in base64).",
+        "type": "object",
+        "required": [
+          "payloadType",
+          "payload",
+          "signatures"
+        ],
+        "properties": {
+          "payloadType": {
+            "type": "string",
+            "minLength": 1
+          },
+          "payload": {
+            "type": "string"
+          },
+          "signatures": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "sig"
+              ],
+              "properties": {
+                "keyid": {
+                  "type": "string"
+                },
+                "sig": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            }
+          }
+        }
+      },
+      "statement": {
+        "description": "An in-toto Statement v1.",
+        "type": "object",
+        "required": [
+          "_type",
+          "subject",
+          "predicateType",
+          "predicate"
+        ],
+        "properties": {
+          "_type": {
+            "const": "https://in-toto.io/Statement/v1"
+          },
+          "subject": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": "object",
+              "required": [
+                "digest"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "digest": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "predicateType": {
+            "type": "string",
+            "minLength": 1
+          },
+          "predicate": {
+            "type": "object"
+          }
+        }
+      }
+    }
+  },
   "https://stella-ops.org/schemas/openvex-0.2.0.schema.json": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://stella-ops.org/schemas/openvex-0.2.0.schema.json",

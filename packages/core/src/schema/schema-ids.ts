@@ -2,6 +2,7 @@ import type {
   BuildRequestV1,
   CallgraphManifestV1,
   CallgraphRecordV1,
+  EvidenceBundleV1,
   Openvex020,
   ProblemV1,
   ProvenanceFeedLineV1,
@@ -37,6 +38,7 @@ export const SCHEMA_IDS = {
   'reachability-slice-predicate@v1': `${BASE}reachability-slice-predicate.v1.schema.json`,
   'openvex@0.2.0': `${BASE}openvex-0.2.0.schema.json`,
   'reachgraph.diff@v1': `${BASE}reachgraph-diff.v1.schema.json`,
+  'evidence-bundle@v1': `${BASE}evidence-bundle.v1.schema.json`,
 } as const;
 
 /** A schema's short name, e.g. `reachgraph.min@v1`. */
@@ -60,6 +62,7 @@ export interface SchemaTypes {
   'reachability-slice-predicate@v1': ReachabilitySlicePredicateV1;
   'openvex@0.2.0': Openvex020;
   'reachgraph.diff@v1': ReachgraphDiffV1;
+  'evidence-bundle@v1': EvidenceBundleV1;
 }
 
 /** A schema named either by its short name or by its `$id`. */

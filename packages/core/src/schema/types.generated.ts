@@ -5,19 +5,20 @@ export type AllSchemas =
   | CallgraphManifestV1
   | CallgraphRecordV1
   | CommonV1
+  | EvidenceBundleV1
   | Openvex020
   | ProblemV1
   | ProvenanceFeedLineV1
   | ReachabilitySlicePredicateV1
   | ReachgraphDiffV1
-  | ReachgraphMinV1
+  | ReachgraphMinV11
   | ReplayRequestV1
   | ReplayResponseV1
   | RuntimeFactBatchV1
   | RuntimeFactProvenanceV1
   | RuntimeFactV1
   | RuntimeFactsPredicateV1
-  | SliceResponseV1;
+  | SliceResponseV11;
 /**
  * `POST /v1/reachgraphs/build`: build a reachgraph from a call graph and runtime-fact batches stored in Signals (fetched and verified by ReachGraph), with vulnerable sinks given inline or as an OSV document naming affected functions.
  */
@@ -138,6 +139,10 @@ export type CommonV1EdgeType =
  */
 export type CommonV1Blake3Digest = string;
 /**
+ * An RFC 3339 timestamp in UTC (`Z`).
+ */
+export type CommonV1DateTime1 = string;
+/**
  * This interface was referenced by `Openvex020`'s JSON-Schema
  * via the `definition` "statement".
  */
@@ -233,10 +238,6 @@ export type ReachgraphDiffV1NodeIds = CommonV1NodeId[];
  * via the `definition` "sinkStatus".
  */
 export type ReachgraphDiffV1SinkStatus = 'reachable' | 'gated' | 'unreachable' | 'absent';
-/**
- * An RFC 3339 timestamp in UTC (`Z`).
- */
-export type CommonV1DateTime1 = string;
 /**
  * SHA-256 digest: `sha256:` and 64 lower-case hex digits.
  */
@@ -443,6 +444,331 @@ export interface CommonV1RuntimeObservation {
   batches: CommonV1Sha256Digest[];
 }
 /**
+ * One file holding everything needed to check a CVE reachability claim offline (`GET /v1/reachgraphs/{digest}/bundle`, `stella verify <bundle> --offline`): the full slice answer, the OpenVEX document and the DSSE envelope of its reachability-slice statement, the graph's DSSE envelope, the signed evidence of the graph's inputs (call graph manifest, runtime-fact provenance records and attestations, sink lists or OSV documents), the public keys of every signer and, optionally, the canonical graph itself so the slice can be recomputed. The bundle is deterministic: the same graph, query and keys give the same bytes.
+ */
+export interface EvidenceBundleV1 {
+  schemaVersion: 'reachgraph.bundle@v1';
+  graphDigest: CommonV1Blake3Digest;
+  query: SliceResponseV1Query;
+  slice: SliceResponseV1;
+  sliceDigest: CommonV1Blake3Digest;
+  /**
+   * The OpenVEX document of the claim; the statement names the SHA-256 of its canonical JSON.
+   */
+  vex: {
+    '@context': string;
+    statements: {}[];
+  };
+  /**
+   * The in-toto statement (reachability-slice predicate) and its DSSE envelope; `envelope` is null when the service had no signing key, and then nothing vouches for the claim.
+   */
+  attestation: {
+    statement: EvidenceBundleV1Statement;
+    envelope: EvidenceBundleV1Envelope | null;
+  };
+  graph: {
+    /**
+     * The graph's DSSE envelope (payload: its canonical JSON), null when nobody signed the graph.
+     */
+    envelope: EvidenceBundleV1Envelope | null;
+    document?: ReachgraphMinV1;
+  };
+  /**
+   * The signed evidence of the inputs the graph's provenance names, as ReachGraph verified and kept it at build time (empty for graphs uploaded whole).
+   */
+  inputs: {
+    callgraphs: {
+      manifest: CallgraphManifestV1;
+      envelope: EvidenceBundleV1Envelope | null;
+    }[];
+    runtimeFacts: {
+      provenance: RuntimeFactProvenanceV1;
+      attestation: EvidenceBundleV1Envelope | null;
+    }[];
+    /**
+     * Sink lists and OSV documents, named by the `sha256:` of their canonical JSON.
+     */
+    documents: {
+      kind: 'sinks' | 'osv';
+      digest: CommonV1Sha256Digest;
+      content: unknown;
+    }[];
+  };
+  /**
+   * The public keys of every signer of an envelope in the bundle. They prove the bundle is intact; whom they belong to is for the verifier to pin (`--key`).
+   */
+  keys: {
+    keyid: string;
+    publicKeyPem: string;
+  }[];
+  /**
+   * The slice engine and the limits the slice was computed with (needed to recompute it).
+   */
+  engine: {
+    name: string;
+    version: string;
+    maxNodes: number;
+    maxPaths: number;
+  };
+}
+/**
+ * The CVE slice query the claim answers (the slice's own `query`).
+ */
+export interface SliceResponseV1Query {
+  type: 'package' | 'cve' | 'entrypoint' | 'file';
+  purl?: string;
+  cve?: CommonV1VulnerabilityId;
+  entrypoint?: string;
+  file?: string;
+  depth?: number;
+  direction?: 'upstream' | 'downstream' | 'both';
+  sinksOnly?: boolean;
+  observed?: 'only' | 'exclude';
+}
+/**
+ * The whole slice answer (every path, not a page); `sliceDigest` is the BLAKE3 of its canonical JSON.
+ */
+export interface SliceResponseV1 {
+  schemaVersion: 'reachgraph.slice@v1';
+  graphDigest: CommonV1Blake3Digest;
+  query: SliceResponseV1Query1;
+  /**
+   * CVE slices: `reachable` when some sink has a path from an entrypoint, `not_reachable` when sinks exist but none has, `unknown` when the graph has no sink for the CVE.
+   */
+  verdict?: 'reachable' | 'not_reachable' | 'unknown';
+  nodes: ReachgraphMinV1Node[];
+  edges: ReachgraphMinV1Edge[];
+  paths?: SliceResponseV1Path[];
+  sinks?: {
+    reachable: CommonV1NodeId[];
+    unreachable: CommonV1NodeId[];
+  };
+  counts: {
+    nodes: number;
+    edges: number;
+    paths?: number;
+    /**
+     * Nodes the query matched before expansion.
+     */
+    matched?: number;
+  };
+  truncated: boolean;
+  limits?: {
+    maxNodes?: number;
+    maxPaths?: number;
+    pathsPerPair?: number;
+  };
+  nextCursor?: string;
+}
+/**
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "query".
+ *
+ * This interface was referenced by `SliceResponseV11`'s JSON-Schema
+ * via the `definition` "query".
+ */
+export interface SliceResponseV1Query1 {
+  type: 'package' | 'cve' | 'entrypoint' | 'file';
+  purl?: string;
+  cve?: CommonV1VulnerabilityId;
+  entrypoint?: string;
+  file?: string;
+  depth?: number;
+  direction?: 'upstream' | 'downstream' | 'both';
+  sinksOnly?: boolean;
+  observed?: 'only' | 'exclude';
+}
+/**
+ * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
+ * via the `definition` "node".
+ *
+ * This interface was referenced by `ReachgraphMinV11`'s JSON-Schema
+ * via the `definition` "node".
+ */
+export interface ReachgraphMinV1Node {
+  id: CommonV1NodeId;
+  kind: 'function' | 'method' | 'module' | 'package' | 'file' | 'binary';
+  purl?: CommonV1Purl;
+  symbol?: string;
+  file?: string;
+  line?: number;
+  isEntrypoint?: boolean;
+  isSink?: boolean;
+  /**
+   * The vulnerabilities a sink carries.
+   */
+  cves?: CommonV1VulnerabilityId[];
+  observed?: CommonV1RuntimeObservation;
+}
+/**
+ * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
+ * via the `definition` "edge".
+ *
+ * This interface was referenced by `ReachgraphMinV11`'s JSON-Schema
+ * via the `definition` "edge".
+ */
+export interface ReachgraphMinV1Edge {
+  from: CommonV1NodeId;
+  to: CommonV1NodeId;
+  why: CommonV1EdgeExplanation1;
+  observed?: CommonV1RuntimeObservation;
+}
+/**
+ * One concrete path entrypoint → … → target, each hop with its explanation.
+ *
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "path".
+ *
+ * This interface was referenced by `SliceResponseV11`'s JSON-Schema
+ * via the `definition` "path".
+ */
+export interface SliceResponseV1Path {
+  entrypoint: CommonV1NodeId;
+  target: CommonV1NodeId;
+  hops: SliceResponseV1Hop[];
+  /**
+   * Every guard the path depends on, in hop order.
+   */
+  guards?: string[];
+}
+/**
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "hop".
+ *
+ * This interface was referenced by `SliceResponseV11`'s JSON-Schema
+ * via the `definition` "hop".
+ */
+export interface SliceResponseV1Hop {
+  from: CommonV1NodeId;
+  to: CommonV1NodeId;
+  why: CommonV1EdgeExplanation1;
+  /**
+   * True when this hop was observed at runtime.
+   */
+  observed?: boolean;
+}
+/**
+ * An in-toto Statement v1.
+ *
+ * This interface was referenced by `EvidenceBundleV1`'s JSON-Schema
+ * via the `definition` "statement".
+ */
+export interface EvidenceBundleV1Statement {
+  _type: 'https://in-toto.io/Statement/v1';
+  /**
+   * @minItems 1
+   */
+  subject: [
+    {
+      name?: string;
+      digest: {};
+    },
+    ...{
+      name?: string;
+      digest: {};
+    }[],
+  ];
+  predicateType: string;
+  predicate: {};
+}
+/**
+ * A DSSE envelope (payload and signatures in base64).
+ *
+ * This interface was referenced by `EvidenceBundleV1`'s JSON-Schema
+ * via the `definition` "envelope".
+ */
+export interface EvidenceBundleV1Envelope {
+  payloadType: string;
+  payload: string;
+  signatures: {
+    keyid?: string;
+    sig: string;
+  }[];
+}
+/**
+ * The canonical graph (`include=graph`): its digest and the slice can be recomputed from it.
+ */
+export interface ReachgraphMinV1 {
+  schemaVersion: 'reachgraph.min@v1';
+  artifact: Artifact;
+  /**
+   * What the graph covers.
+   */
+  scope: {
+    entrypoints?: string[];
+    selectors?: string[];
+    cves?: CommonV1VulnerabilityId[];
+  };
+  nodes: ReachgraphMinV1Node[];
+  edges: ReachgraphMinV1Edge[];
+  provenance: ReachgraphMinV1Provenance;
+  /**
+   * DSSE-style signatures over PAE(`application/vnd.stella.reachgraph.min+json`, canonical JSON of the normalised document without `signatures`). Excluded from the digest.
+   */
+  signatures?: {
+    keyid: string;
+    sig: string;
+  }[];
+}
+/**
+ * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
+ * via the `definition` "provenance".
+ *
+ * This interface was referenced by `ReachgraphMinV11`'s JSON-Schema
+ * via the `definition` "provenance".
+ */
+export interface ReachgraphMinV1Provenance {
+  inputs: ReachgraphMinV1ProvenanceInput[];
+  analyzer: Analyzer;
+  computedAt?: CommonV1DateTime1;
+}
+/**
+ * One input the graph was built from, by digest.
+ *
+ * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
+ * via the `definition` "provenanceInput".
+ *
+ * This interface was referenced by `ReachgraphMinV11`'s JSON-Schema
+ * via the `definition` "provenanceInput".
+ */
+export interface ReachgraphMinV1ProvenanceInput {
+  kind: 'callgraph' | 'runtime-facts' | 'sinks' | 'sbom' | 'vex' | 'osv';
+  digest: CommonV1Digest;
+  /**
+   * The producer's identifier for the input (callgraph graphId, runtime-fact batchId).
+   */
+  id?: string;
+}
+export interface Analyzer {
+  name: string;
+  version: string;
+}
+/**
+ * The provenance record of one runtime-fact batch (Signals contract §5.1), stored as `runtime-facts/{tenant}/{batchId}.provenance.json`. `provenanceHash` is the sha256 of the stored uncompressed canonical NDJSON of the batch.
+ */
+export interface RuntimeFactProvenanceV1 {
+  provenanceId: CommonV1Ulid1;
+  callgraphId: CommonV1Ulid1;
+  batchId: CommonV1Ulid1;
+  ingestedAt: CommonV1DateTime;
+  receivedAt: CommonV1DateTime;
+  tenantId: CommonV1TenantId;
+  source: string;
+  /**
+   * Git SHA or build id of the Signals build that ingested the batch.
+   */
+  pipelineVersion: string;
+  provenanceHash: CommonV1Sha256Digest;
+  signerKeyId?: string;
+  rekorUuid?: string;
+  /**
+   * Why the attestation was not transparency-logged (e.g. `rekor-disabled`, `rekor-unreachable`).
+   */
+  skipReason?: string;
+  factCount: number;
+  factTypes: ('invocation' | 'call' | 'load')[];
+}
+/**
  * An OpenVEX v0.2.0 document, written for Stella Reach from the OpenVEX specification v0.2.0 (https://github.com/openvex/spec, OPENVEX-SPEC.md and openvex_json_schema.json; the specification is published by the OpenVEX project under the Community Specification License 1.0, its repository under Apache-2.0). Same members, types, status and justification labels and conditional rules as the official schema: `not_affected` needs a `justification` or an `impact_statement` (both allowed), `affected` needs an `action_statement`, a product or subcomponent needs an `@id` or `identifiers`. The IRIs the specification allows are checked as URIs (the validator has no `iri` format; every IRI Stella Reach writes is an ASCII URI).
  */
 export interface Openvex020 {
@@ -587,7 +913,7 @@ export interface ReachabilitySlicePredicateV1 {
     name: string;
     digest: CommonV1Digest;
   };
-  query: SliceResponseV1Query;
+  query: SliceResponseV1Query2;
   /**
    * `reachable`: some sink has a path with no open condition; `gated`: sinks are reached only through paths that each depend on an open condition; `not_reachable`: the graph has sinks for the CVE but no path reaches them; `unknown`: no node carries the CVE.
    */
@@ -879,7 +1205,7 @@ export interface ReachabilitySlicePredicateV1 {
 /**
  * The normalised slice query (a CVE slice, with its assumptions if any), as slice-response@v1 echoes it.
  */
-export interface SliceResponseV1Query {
+export interface SliceResponseV1Query2 {
   type: 'package' | 'cve' | 'entrypoint' | 'file';
   purl?: string;
   cve?: CommonV1VulnerabilityId;
@@ -891,55 +1217,13 @@ export interface SliceResponseV1Query {
   observed?: 'only' | 'exclude';
 }
 /**
- * One concrete path entrypoint → … → target, each hop with its explanation.
- *
- * This interface was referenced by `SliceResponseV1`'s JSON-Schema
- * via the `definition` "path".
- */
-export interface SliceResponseV1Path {
-  entrypoint: CommonV1NodeId;
-  target: CommonV1NodeId;
-  hops: SliceResponseV1Hop[];
-  /**
-   * Every guard the path depends on, in hop order.
-   */
-  guards?: string[];
-}
-/**
- * This interface was referenced by `SliceResponseV1`'s JSON-Schema
- * via the `definition` "hop".
- */
-export interface SliceResponseV1Hop {
-  from: CommonV1NodeId;
-  to: CommonV1NodeId;
-  why: CommonV1EdgeExplanation1;
-  /**
-   * True when this hop was observed at runtime.
-   */
-  observed?: boolean;
-}
-/**
- * One input the graph was built from, by digest.
- *
- * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
- * via the `definition` "provenanceInput".
- */
-export interface ReachgraphMinV1ProvenanceInput {
-  kind: 'callgraph' | 'runtime-facts' | 'sinks' | 'sbom' | 'vex' | 'osv';
-  digest: CommonV1Digest;
-  /**
-   * The producer's identifier for the input (callgraph graphId, runtime-fact batchId).
-   */
-  id?: string;
-}
-/**
  * What changed in the reachability of one CVE (or one file glob) between a base graph and a head graph: sinks that became reachable or gated, sinks that stopped being so, and the paths added and removed. Sinks are matched across the graphs by node id, paths by their hop sequence (from, to, why.type, why.guard). For file diffs the sinks are the nodes in files the glob matches. Every list is sorted; the same two slices always give the same document.
  */
 export interface ReachgraphDiffV1 {
   schemaVersion: 'reachgraph.diff@v1';
   digest: CommonV1Blake3Digest2;
   baseDigest: CommonV1Blake3Digest3;
-  query: SliceResponseV1Query1;
+  query: SliceResponseV1Query3;
   /**
    * The verdict of the query on each graph. File slices have no verdict of their own: theirs is derived the same way from the matched nodes.
    */
@@ -997,7 +1281,7 @@ export interface ReachgraphDiffV1 {
 /**
  * The slice query both graphs were sliced with (a cve or file query, with its assumptions).
  */
-export interface SliceResponseV1Query1 {
+export interface SliceResponseV1Query3 {
   type: 'package' | 'cve' | 'entrypoint' | 'file';
   purl?: string;
   cve?: CommonV1VulnerabilityId;
@@ -1020,7 +1304,7 @@ export interface ReachgraphDiffV1SinkChange {
 /**
  * A reachability subgraph (reachgraph.min@v1). Its digest is `blake3:` over the RFC 8785 canonical JSON of the normalised document with `signatures` removed (DESIGN §4).
  */
-export interface ReachgraphMinV1 {
+export interface ReachgraphMinV11 {
   schemaVersion: 'reachgraph.min@v1';
   artifact: Artifact;
   /**
@@ -1041,48 +1325,6 @@ export interface ReachgraphMinV1 {
     keyid: string;
     sig: string;
   }[];
-}
-/**
- * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
- * via the `definition` "node".
- */
-export interface ReachgraphMinV1Node {
-  id: CommonV1NodeId;
-  kind: 'function' | 'method' | 'module' | 'package' | 'file' | 'binary';
-  purl?: CommonV1Purl;
-  symbol?: string;
-  file?: string;
-  line?: number;
-  isEntrypoint?: boolean;
-  isSink?: boolean;
-  /**
-   * The vulnerabilities a sink carries.
-   */
-  cves?: CommonV1VulnerabilityId[];
-  observed?: CommonV1RuntimeObservation;
-}
-/**
- * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
- * via the `definition` "edge".
- */
-export interface ReachgraphMinV1Edge {
-  from: CommonV1NodeId;
-  to: CommonV1NodeId;
-  why: CommonV1EdgeExplanation1;
-  observed?: CommonV1RuntimeObservation;
-}
-/**
- * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
- * via the `definition` "provenance".
- */
-export interface ReachgraphMinV1Provenance {
-  inputs: ReachgraphMinV1ProvenanceInput[];
-  analyzer: Analyzer;
-  computedAt?: CommonV1DateTime1;
-}
-export interface Analyzer {
-  name: string;
-  version: string;
 }
 /**
  * `POST /v1/reachgraphs/replay`: the digest a graph is expected to have and the inputs to rebuild it from, inline or by reference (fetched from Signals and verified). With only `expectedDigest`, the inputs recorded in the stored graph's provenance are fetched.
@@ -1184,31 +1426,6 @@ export interface RuntimeFactBatchV1 {
   provenanceHash?: CommonV1Sha256Digest2;
 }
 /**
- * The provenance record of one runtime-fact batch (Signals contract §5.1), stored as `runtime-facts/{tenant}/{batchId}.provenance.json`. `provenanceHash` is the sha256 of the stored uncompressed canonical NDJSON of the batch.
- */
-export interface RuntimeFactProvenanceV1 {
-  provenanceId: CommonV1Ulid1;
-  callgraphId: CommonV1Ulid1;
-  batchId: CommonV1Ulid1;
-  ingestedAt: CommonV1DateTime;
-  receivedAt: CommonV1DateTime;
-  tenantId: CommonV1TenantId;
-  source: string;
-  /**
-   * Git SHA or build id of the Signals build that ingested the batch.
-   */
-  pipelineVersion: string;
-  provenanceHash: CommonV1Sha256Digest;
-  signerKeyId?: string;
-  rekorUuid?: string;
-  /**
-   * Why the attestation was not transparency-logged (e.g. `rekor-disabled`, `rekor-unreachable`).
-   */
-  skipReason?: string;
-  factCount: number;
-  factTypes: ('invocation' | 'call' | 'load')[];
-}
-/**
  * The predicate of the in-toto Statement (predicateType `https://stella.ops/attestation/runtime-facts/v1`) that attests one runtime-fact batch (Signals contract §7.2). The statement's subjects are the referenced call graphs with their digests; `subjects` here lists their graph ids.
  */
 export interface RuntimeFactsPredicateV1 {
@@ -1227,10 +1444,10 @@ export interface RuntimeFactsPredicateV1 {
 /**
  * The answer to a slice query (ReachGraph spec, Slice Query Types): the subgraph, explained paths for CVE and file slices, counts, and an explicit `truncated` flag when a limit cut the answer. Node and edge ids are sorted; paths come in a stable order.
  */
-export interface SliceResponseV1 {
+export interface SliceResponseV11 {
   schemaVersion: 'reachgraph.slice@v1';
   graphDigest: CommonV1Blake3Digest;
-  query: SliceResponseV1Query2;
+  query: SliceResponseV1Query1;
   /**
    * CVE slices: `reachable` when some sink has a path from an entrypoint, `not_reachable` when sinks exist but none has, `unknown` when the graph has no sink for the CVE.
    */
@@ -1258,19 +1475,4 @@ export interface SliceResponseV1 {
     pathsPerPair?: number;
   };
   nextCursor?: string;
-}
-/**
- * This interface was referenced by `SliceResponseV1`'s JSON-Schema
- * via the `definition` "query".
- */
-export interface SliceResponseV1Query2 {
-  type: 'package' | 'cve' | 'entrypoint' | 'file';
-  purl?: string;
-  cve?: CommonV1VulnerabilityId;
-  entrypoint?: string;
-  file?: string;
-  depth?: number;
-  direction?: 'upstream' | 'downstream' | 'both';
-  sinksOnly?: boolean;
-  observed?: 'only' | 'exclude';
 }
