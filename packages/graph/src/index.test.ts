@@ -8,8 +8,11 @@ describe('public API', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(api).sort()).toEqual([
       'BUILDER_NAME',
+      'BUNDLE_CHECKS',
+      'CALLGRAPH_MANIFEST_PAYLOAD_TYPE',
       'DEFAULT_LIMITS',
       'EDGE_TYPES',
+      'EVIDENCE_BUNDLE_VERSION',
       'FLAG_ENTRYPOINT',
       'FLAG_SINK',
       'FORMAT_VERSION',
@@ -19,11 +22,13 @@ describe('public API', () => {
       'NO_LINE',
       'NO_OBSERVATION',
       'NO_STRING',
+      'REACHABILITY_SLICE_PREDICATE_TYPE',
       'allEdges',
       'allNodes',
       'buildReachGraph',
       'buildReachGraphReport',
       'callgraphDigest',
+      'createEvidenceBundle',
       'createGraph',
       'cveSlice',
       'cveSubgraph',
@@ -47,6 +52,7 @@ describe('public API', () => {
       'sinksFromOsv',
       'sliceGraph',
       'sortSinks',
+      'verifyEvidenceBundle',
     ]);
     expect(Object.keys(testing).sort()).toEqual(['Prng', 'generateReachGraph']);
   });
