@@ -15,6 +15,7 @@ import helmet from 'helmet';
 import { mountBuildGraph } from './api/build-graph.js';
 import { mountDeleteGraph } from './api/delete-graph.js';
 import { docsPage } from './api/docs-page.js';
+import { mountGetDiff } from './api/get-diff.js';
 import { mountGetDsse } from './api/get-dsse.js';
 import { mountGetGraph } from './api/get-graph.js';
 import { mountGetSlice } from './api/get-slice.js';
@@ -91,6 +92,7 @@ export function createApp(ctx: AppContext): Express {
   mountListByArtifact(v1, ctx);
   mountUpsertGraph(v1, ctx);
   mountGetSlice(v1, ctx);
+  mountGetDiff(v1, ctx);
   mountGetDsse(v1, ctx);
   mountGetGraph(v1, ctx);
   mountDeleteGraph(v1, ctx);

@@ -5,6 +5,7 @@ type Json = Record<string, unknown>;
 const SCHEMA_NAMES: Record<string, SchemaName> = {
   ReachGraph: 'reachgraph.min@v1',
   SliceResponse: 'slice-response@v1',
+  ReachGraphDiff: 'reachgraph.diff@v1',
   ReplayRequest: 'replay-request@v1',
   BuildRequest: 'build-request@v1',
   ReplayResponse: 'replay-response@v1',
@@ -195,6 +196,40 @@ export function buildOpenApi(version: string): Json {
               'DIGEST_INVALID, QUERY_INVALID, DEPTH_OUT_OF_RANGE, LIMIT_OUT_OF_RANGE, GLOB_INVALID, PURL_INVALID, CVE_INVALID, CURSOR_INVALID',
             ),
             '404': notFound,
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/reachgraphs/{digest}/diff/{baseDigest}': {
+        get: {
+          operationId: 'diffReachGraphs',
+          summary:
+            "What changed in a CVE's (or a file glob's) reachability from the base graph to this one: sinks newly reachable, no longer reachable or gated, paths added and removed (a PR check)",
+          parameters: [
+            digestParam,
+            {
+              ...digestParam,
+              name: 'baseDigest',
+              description: 'The base graph: `blake3:` and 64 lower-case hex digits (else 400 DIGEST_INVALID)',
+            },
+            queryParam('cve', 'Vulnerability id (exactly one of cve, file)'),
+            queryParam('file', 'Glob over node files: the nodes in matching files are the sinks'),
+            queryParam(
+              'assume',
+              'Assumptions KEY=VALUE[,KEY=VALUE…] applied to both graphs (400 ASSUME_INVALID)',
+            ),
+            queryParam('observed', 'only or exclude runtime-observed edges', { enum: ['only', 'exclude'] }),
+          ],
+          responses: {
+            '200': {
+              description:
+                'The diff; `truncated` when a slice limit (SLICE_MAX_NODES, SLICE_MAX_PATHS) cut either side or the path lists',
+              content: json(ref('ReachGraphDiff')),
+            },
+            '400': badRequest('DIGEST_INVALID, QUERY_INVALID, GLOB_INVALID, CVE_INVALID, ASSUME_INVALID'),
+            '404': problem(
+              "GRAPH_NOT_FOUND: either graph missing for this tenant (another tenant's graph looks the same)",
+            ),
             ...COMMON_ERRORS,
           },
         },
