@@ -130,6 +130,26 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
       expect(pointers).toEqual(expect.arrayContaining(['/nodes/0/kind', '/edges/1/why/confidence']));
     });
 
+    it('422 SCHEMA_INVALID for a NUL in the artifact name or a purl (indexed as text); kept in a symbol', async () => {
+      const g = exampleGraph() as unknown as {
+        artifact: { name: string };
+        nodes: { purl?: string; symbol?: string }[];
+      };
+      g.artifact.name = 'orders\u0000api';
+      const at = g.nodes.findIndex((n) => n.purl !== undefined);
+      const node = g.nodes[at] as { purl: string; symbol?: string };
+      node.purl = `${node.purl}\u0000`;
+      const res = await request(app).post('/v1/reachgraphs').set('Authorization', A).send(g);
+      problem(res, 422, 'SCHEMA_INVALID');
+      const pointers = (res.body.errors as { pointer: string }[]).map((e) => e.pointer);
+      expect(pointers).toEqual(expect.arrayContaining(['/artifact/name', `/nodes/${at}/purl`]));
+      g.artifact.name = 'orders-api-nul';
+      node.purl = node.purl.slice(0, -1);
+      node.symbol = 'x\u0000';
+      const kept = await request(app).post('/v1/reachgraphs').set('Authorization', A).send(g);
+      expect(kept.status).toBe(201);
+    });
+
     it('422 GRAPH_INVALID for an edge to an unknown node; 400 JSON_INVALID for bad JSON', async () => {
       const dangling = exampleGraph();
       dangling.edges.push({ from: 'src/server.js:main', to: 'nowhere', why: { type: 'DirectCall' } });
