@@ -13,6 +13,7 @@ export { createReachGraphClient } from './reachgraph/reachgraph-client.js';
 export type {
   ArtifactGraphs,
   BuildRequest,
+  DiffParams,
   GraphDownload,
   GraphSummary,
   ReachGraphClient,

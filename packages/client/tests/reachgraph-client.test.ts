@@ -95,6 +95,25 @@ describe('ReachGraphClient against the real service', () => {
     expect(pages.at(-1)?.nextCursor).toBeUndefined();
   });
 
+  it('diffs two graphs: a sink a new call makes reachable, and its path', async () => {
+    const head = exampleGraph();
+    head.nodes.push({ id: 'lodash:zipObjectDeep', kind: 'function', isSink: true, cves: ['CVE-2020-8203'] });
+    head.edges.push({ from: 'src/server.js:main', to: 'lodash:zipObjectDeep', why: { type: 'DirectCall' } });
+    const headDigest = (await rg.upsert(head)).digest;
+    const diff = await rg.diff(headDigest, digest, { cve: 'CVE-2020-8203', observed: 'exclude' });
+    expect(diff).toMatchObject({
+      schemaVersion: 'reachgraph.diff@v1',
+      digest: headDigest,
+      baseDigest: digest,
+      query: { type: 'cve', cve: 'CVE-2020-8203', observed: 'exclude' },
+      verdict: { base: 'unknown', head: 'reachable' },
+      sinks: { newlyReachable: ['lodash:zipObjectDeep'] },
+    });
+    expect(diff.paths.added.map((p) => p.target)).toEqual(['lodash:zipObjectDeep']);
+    const bad = await failure(rg.diff(headDigest, digest, {}));
+    expect([bad.status, bad.code]).toEqual([400, 'QUERY_INVALID']);
+  });
+
   it('serves the DSSE envelope (payload verified against the digest) signed by the service key', async () => {
     const envelope = await rg.dsse(digest);
     const verified = await verifyEnvelope(envelope, [{ publicKeyPem: svc.reachgraphSigningKeyPem }]);

@@ -1,11 +1,17 @@
-import { blake3, type DsseEnvelope, type ReachGraph, type SliceResponse } from '@stella-ops/core';
+import {
+  blake3,
+  type DsseEnvelope,
+  type ReachGraph,
+  type ReachGraphDiff,
+  type SliceResponse,
+} from '@stella-ops/core';
 import { clientError, DigestMismatchError } from '../error.js';
 import type { RequestBody } from '../http/body.js';
 import { Transport } from '../http/transport.js';
 import { collect, verifyChunks } from '../http/verify-digest.js';
 import { type CallOptions, type ClientOptions, resolveOptions } from '../options.js';
 import type { VerifiedStream } from '../signals/types.js';
-import type { ReachGraphClient, SliceParams } from './types.js';
+import type { DiffParams, ReachGraphClient, SliceParams } from './types.js';
 
 const BASE = '/v1/reachgraphs';
 const seg = encodeURIComponent;
@@ -37,6 +43,15 @@ function sliceQuery(q: SliceParams): Record<string, string | number | boolean | 
     limit: q.limit,
     cursor: q.cursor,
   };
+}
+
+/** `assume` as the query parameter: an object becomes `KEY=VALUE` pairs sorted by key. */
+function assumeParam(assume: DiffParams['assume']): string | undefined {
+  if (assume === undefined || typeof assume === 'string') return assume;
+  return Object.keys(assume)
+    .sort()
+    .map((k) => `${k}=${assume[k]}`)
+    .join(',');
 }
 
 /** A typed client for the ReachGraph service. */
@@ -110,6 +125,20 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
         cursor = page.nextCursor;
       }
     },
+
+    diff: (digest, baseDigest, params) =>
+      http.json<ReachGraphDiff>({
+        method: 'GET',
+        path: `${BASE}/${seg(digest)}/diff/${seg(baseDigest)}`,
+        query: {
+          cve: params.cve,
+          file: params.file,
+          assume: assumeParam(params.assume),
+          observed: params.observed,
+        },
+        idempotent: true,
+        ...signal(params),
+      }),
 
     replay: (req, opts) =>
       http.json({

@@ -3,6 +3,7 @@ import type {
   DsseEnvelope,
   ReachGraph,
   ReachGraphArtifact,
+  ReachGraphDiff,
   ReachGraphSignature,
   ReplayRequest,
   ReplayResponse,
@@ -68,6 +69,17 @@ export interface SliceParams extends CallOptions {
   noCache?: boolean;
 }
 
+/** What a diff asks for: exactly one of `cve`, `file`. */
+export interface DiffParams extends CallOptions {
+  /** The sinks of a vulnerability. */
+  cve?: string;
+  /** The nodes in files matching a glob. */
+  file?: string;
+  /** Assumptions applied to both graphs: `KEY=VALUE[,KEY=VALUE…]` or an object. */
+  assume?: string | Readonly<Record<string, string>>;
+  observed?: 'only' | 'exclude';
+}
+
 /** The graphs of one artifact. */
 export interface ArtifactGraphs {
   artifactDigest: string;
@@ -89,6 +101,11 @@ export interface ReachGraphClient {
   slice(digest: string, query: SliceParams): Promise<SliceResponse>;
   /** Every page of a slice, following `nextCursor`. */
   slicePages(digest: string, query: SliceParams): AsyncIterable<SliceResponse>;
+  /**
+   * `GET /v1/reachgraphs/{digest}/diff/{baseDigest}`: what changed in the reachability of a CVE (or
+   * file glob) from the base graph to the head graph `digest` (reachgraph.diff@v1).
+   */
+  diff(digest: string, baseDigest: string, params: DiffParams): Promise<ReachGraphDiff>;
   /** `POST /v1/reachgraphs/replay`. */
   replay(req: ReplayRequest, opts?: CallOptions): Promise<ReplayResponse>;
   /** `GET /v1/reachgraphs/by-artifact/{artifactDigest}`. */
