@@ -482,11 +482,11 @@ export const SCHEMA_DOCUMENTS = {
         "pattern": "^[0-7][0-9A-HJKMNP-TV-Z]{25}$"
       },
       "purl": {
-        "description": "A Package URL (contract §10.5). Full validation is done by the purl parser; the pattern only rejects what cannot be one.",
+        "description": "A Package URL (contract §10.5). Full validation is done by the purl parser; the pattern only rejects what cannot be one (including a NUL character).",
         "type": "string",
         "minLength": 5,
         "maxLength": 2048,
-        "pattern": "^pkg:[A-Za-z.+-][A-Za-z0-9.+-]*/"
+        "pattern": "^pkg:[A-Za-z.+-][A-Za-z0-9.+-]*/[^\\u0000]*$"
       },
       "dateTime": {
         "description": "An RFC 3339 timestamp in UTC (`Z`).",
@@ -663,23 +663,7 @@ export const SCHEMA_DOCUMENTS = {
       },
       "vex": {
         "description": "The OpenVEX document of the claim; the statement names the SHA-256 of its canonical JSON.",
-        "type": "object",
-        "required": [
-          "@context",
-          "statements"
-        ],
-        "properties": {
-          "@context": {
-            "type": "string",
-            "minLength": 1
-          },
-          "statements": {
-            "type": "array",
-            "items": {
-              "type": "object"
-            }
-          }
-        }
+        "$ref": "openvex-0.2.0.schema.json"
       },
       "attestation": {
         "description": "The in-toto statement (reachability-slice predicate) and its DSSE envelope; `envelope` is null when the service had no signing key, and then nothing vouches for the claim.",
@@ -1836,9 +1820,11 @@ export const SCHEMA_DOCUMENTS = {
         "additionalProperties": false,
         "properties": {
           "name": {
+            "description": "Indexed as text, so without a NUL character.",
             "type": "string",
             "minLength": 1,
-            "maxLength": 512
+            "maxLength": 512,
+            "pattern": "^[^\\u0000]+$"
           },
           "digest": {
             "$ref": "common.v1.schema.json#/$defs/digest"

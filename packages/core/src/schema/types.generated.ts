@@ -6,7 +6,7 @@ export type AllSchemas =
   | CallgraphRecordV1
   | CommonV1
   | EvidenceBundleV1
-  | Openvex020
+  | Openvex0201
   | ProblemV1
   | ProvenanceFeedLineV1
   | ReachabilitySlicePredicateV1
@@ -45,7 +45,7 @@ export type CommonV1Ulid1 = string;
  */
 export type CommonV1VulnerabilityId = string;
 /**
- * A Package URL (contract §10.5). Full validation is done by the purl parser; the pattern only rejects what cannot be one.
+ * A Package URL (contract §10.5). Full validation is done by the purl parser; the pattern only rejects what cannot be one (including a NUL character).
  *
  * This interface was referenced by `CommonV1`'s JSON-Schema
  * via the `definition` "purl".
@@ -139,11 +139,10 @@ export type CommonV1EdgeType =
  */
 export type CommonV1Blake3Digest = string;
 /**
- * An RFC 3339 timestamp in UTC (`Z`).
- */
-export type CommonV1DateTime1 = string;
-/**
  * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "statement".
+ *
+ * This interface was referenced by `Openvex0201`'s JSON-Schema
  * via the `definition` "statement".
  */
 export type Openvex020Statement = {
@@ -174,6 +173,9 @@ export type Openvex020Statement = {
  *
  * This interface was referenced by `Openvex020`'s JSON-Schema
  * via the `definition` "component".
+ *
+ * This interface was referenced by `Openvex0201`'s JSON-Schema
+ * via the `definition` "component".
  */
 export type Openvex020Component = {
   [k: string]: unknown | undefined;
@@ -186,6 +188,9 @@ export type Openvex020Component = {
 /**
  * This interface was referenced by `Openvex020`'s JSON-Schema
  * via the `definition` "identifiers".
+ *
+ * This interface was referenced by `Openvex0201`'s JSON-Schema
+ * via the `definition` "identifiers".
  */
 export type Openvex020Identifiers = {
   [k: string]: unknown | undefined;
@@ -197,6 +202,9 @@ export type Openvex020Identifiers = {
 /**
  * This interface was referenced by `Openvex020`'s JSON-Schema
  * via the `definition` "subcomponent".
+ *
+ * This interface was referenced by `Openvex0201`'s JSON-Schema
+ * via the `definition` "subcomponent".
  */
 export type Openvex020Subcomponent = {
   [k: string]: unknown | undefined;
@@ -205,6 +213,10 @@ export type Openvex020Subcomponent = {
   identifiers?: Openvex020Identifiers;
   hashes?: Openvex020Hashes;
 };
+/**
+ * An RFC 3339 timestamp in UTC (`Z`).
+ */
+export type CommonV1DateTime1 = string;
 /**
  * BLAKE3-256 digest: `blake3:` and 64 lower-case hex digits.
  */
@@ -332,6 +344,9 @@ export interface BuildRequestV1OsvAffected {
  * The artifact the graph describes.
  */
 export interface Artifact {
+  /**
+   * Indexed as text, so without a NUL character.
+   */
   name: string;
   digest: CommonV1Digest;
   /**
@@ -452,13 +467,7 @@ export interface EvidenceBundleV1 {
   query: SliceResponseV1Query;
   slice: SliceResponseV1;
   sliceDigest: CommonV1Blake3Digest;
-  /**
-   * The OpenVEX document of the claim; the statement names the SHA-256 of its canonical JSON.
-   */
-  vex: {
-    '@context': string;
-    statements: {}[];
-  };
+  vex: Openvex020;
   /**
    * The in-toto statement (reachability-slice predicate) and its DSSE envelope; `envelope` is null when the service had no signing key, and then nothing vouches for the claim.
    */
@@ -648,6 +657,86 @@ export interface SliceResponseV1Hop {
   observed?: boolean;
 }
 /**
+ * The OpenVEX document of the claim; the statement names the SHA-256 of its canonical JSON.
+ */
+export interface Openvex020 {
+  /**
+   * The OpenVEX JSON-LD context, e.g. `https://openvex.dev/ns/v0.2.0`.
+   */
+  '@context': string;
+  /**
+   * The IRI of the document.
+   */
+  '@id': string;
+  /**
+   * Who issued the document.
+   */
+  author: string;
+  /**
+   * The role of the author.
+   */
+  role?: string;
+  /**
+   * When the document was issued.
+   */
+  timestamp: string;
+  /**
+   * When the document last changed.
+   */
+  last_updated?: string;
+  /**
+   * The document's version, from 1.
+   */
+  version: number;
+  /**
+   * What produced the document.
+   */
+  tooling?: string;
+  /**
+   * The author's assertions: a vulnerability's status in one or more products.
+   *
+   * @minItems 1
+   */
+  statements: [Openvex020Statement, ...Openvex020Statement[]];
+}
+/**
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "vulnerability".
+ *
+ * This interface was referenced by `Openvex0201`'s JSON-Schema
+ * via the `definition` "vulnerability".
+ */
+export interface Openvex020Vulnerability {
+  '@id'?: string;
+  /**
+   * The vulnerability's main identifier, e.g. a CVE id.
+   */
+  name: string;
+  description?: string;
+  aliases?: string[];
+}
+/**
+ * This interface was referenced by `Openvex020`'s JSON-Schema
+ * via the `definition` "hashes".
+ *
+ * This interface was referenced by `Openvex0201`'s JSON-Schema
+ * via the `definition` "hashes".
+ */
+export interface Openvex020Hashes {
+  md5?: string;
+  sha1?: string;
+  'sha-256'?: string;
+  'sha-384'?: string;
+  'sha-512'?: string;
+  'sha3-224'?: string;
+  'sha3-256'?: string;
+  'sha3-384'?: string;
+  'sha3-512'?: string;
+  'blake2s-256'?: string;
+  'blake2b-256'?: string;
+  'blake2b-512'?: string;
+}
+/**
  * An in-toto Statement v1.
  *
  * This interface was referenced by `EvidenceBundleV1`'s JSON-Schema
@@ -771,7 +860,7 @@ export interface RuntimeFactProvenanceV1 {
 /**
  * An OpenVEX v0.2.0 document, written for Stella Reach from the OpenVEX specification v0.2.0 (https://github.com/openvex/spec, OPENVEX-SPEC.md and openvex_json_schema.json; the specification is published by the OpenVEX project under the Community Specification License 1.0, its repository under Apache-2.0). Same members, types, status and justification labels and conditional rules as the official schema: `not_affected` needs a `justification` or an `impact_statement` (both allowed), `affected` needs an `action_statement`, a product or subcomponent needs an `@id` or `identifiers`. The IRIs the specification allows are checked as URIs (the validator has no `iri` format; every IRI Stella Reach writes is an ASCII URI).
  */
-export interface Openvex020 {
+export interface Openvex0201 {
   /**
    * The OpenVEX JSON-LD context, e.g. `https://openvex.dev/ns/v0.2.0`.
    */
@@ -810,37 +899,6 @@ export interface Openvex020 {
    * @minItems 1
    */
   statements: [Openvex020Statement, ...Openvex020Statement[]];
-}
-/**
- * This interface was referenced by `Openvex020`'s JSON-Schema
- * via the `definition` "vulnerability".
- */
-export interface Openvex020Vulnerability {
-  '@id'?: string;
-  /**
-   * The vulnerability's main identifier, e.g. a CVE id.
-   */
-  name: string;
-  description?: string;
-  aliases?: string[];
-}
-/**
- * This interface was referenced by `Openvex020`'s JSON-Schema
- * via the `definition` "hashes".
- */
-export interface Openvex020Hashes {
-  md5?: string;
-  sha1?: string;
-  'sha-256'?: string;
-  'sha-384'?: string;
-  'sha-512'?: string;
-  'sha3-224'?: string;
-  'sha3-256'?: string;
-  'sha3-384'?: string;
-  'sha3-512'?: string;
-  'blake2s-256'?: string;
-  'blake2b-256'?: string;
-  'blake2b-512'?: string;
 }
 /**
  * Every error response of both services (`application/problem+json`), with a stable `code` clients can switch on.

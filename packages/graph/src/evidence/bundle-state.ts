@@ -14,13 +14,16 @@ export interface BundleState {
   includedGraph?: ReachGraph;
 }
 
-/** The reachability-slice predicate's fields a verifier reads (B's schema is the reference). */
+/** The fields of the reachability-slice predicate (`reachability-slice-predicate.v1.schema.json`) a verifier reads. */
 export interface SlicePredicate {
   graphDigest?: unknown;
   query?: unknown;
   verdict?: unknown;
   sinks?: unknown;
   witnesses?: unknown;
+  pathCount?: unknown;
+  truncated?: unknown;
+  limits?: { maxNodes?: unknown; maxPaths?: unknown };
   sliceDigest?: unknown;
   vexDigest?: unknown;
   inputs?: unknown;

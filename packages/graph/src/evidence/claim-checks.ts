@@ -4,13 +4,15 @@ import {
   canonicalizeToBytes,
   IN_TOTO_PAYLOAD_TYPE,
   parseStatement,
+  REACHABILITY_SLICE_PREDICATE_TYPE,
   REACHGRAPH_PAYLOAD_TYPE,
   type ReachGraph,
+  schemaIssues,
   sha256,
 } from '@stella-ops/core';
 import { type BundleState, failed, ok, predicateOf, skipped, verdictOf } from './bundle-state.js';
 import { checkEnvelope } from './envelope-check.js';
-import { type BundleCheck, REACHABILITY_SLICE_PREDICATE_TYPE } from './evidence-bundle.js';
+import type { BundleCheck } from './evidence-bundle.js';
 
 const hexOf = (digest: string) => digest.slice(digest.indexOf(':') + 1);
 const same = (a: unknown, b: unknown) => canonicalize(a) === canonicalize(b);
@@ -149,7 +151,9 @@ export function checkClaim(state: BundleState): BundleCheck {
   if (!state.statement) return skipped('predicate.claim', 'no statement');
   const p = predicateOf(state);
   const { slice, graphDigest, query } = state.bundle;
-  const failures: string[] = [];
+  const failures: string[] = schemaIssues('reachability-slice-predicate@v1', p)
+    .slice(0, 3)
+    .map((i) => `the predicate is not a reachability-slice predicate: ${i.pointer || '/'} ${i.message}`);
   if (p.graphDigest !== graphDigest)
     failures.push(`the predicate names graph ${String(p.graphDigest)}, the bundle ${graphDigest}`);
   if (slice.graphDigest !== graphDigest)
@@ -163,6 +167,15 @@ export function checkClaim(state: BundleState): BundleCheck {
   if (p.verdict !== slice.verdict)
     failures.push(`the predicate's verdict is ${String(p.verdict)}, the slice's ${String(slice.verdict)}`);
   if (!same(p.sinks ?? null, slice.sinks ?? null)) failures.push("the predicate's sinks are not the slice's");
+  if (p.pathCount !== (slice.paths ?? []).length) {
+    failures.push(
+      `the predicate counts ${String(p.pathCount)} paths, the slice has ${(slice.paths ?? []).length}`,
+    );
+  }
+  if (p.truncated !== slice.truncated)
+    failures.push(
+      `the predicate's truncated is ${String(p.truncated)}, the slice's ${String(slice.truncated)}`,
+    );
   const paths = new Set((slice.paths ?? []).map((path) => canonicalize(path)));
   const witnesses = Array.isArray(p.witnesses) ? p.witnesses : [];
   const foreign = witnesses.filter((w) => !paths.has(canonicalize(w as object)));

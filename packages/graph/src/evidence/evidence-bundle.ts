@@ -3,9 +3,6 @@ import type { SchemaTypes, TrustedKey } from '@stella-ops/core';
 /** `schemaVersion` of an offline evidence bundle. */
 export const EVIDENCE_BUNDLE_VERSION = 'reachgraph.bundle@v1';
 
-/** `predicateType` of the reachability-slice statement a bundle carries. */
-export const REACHABILITY_SLICE_PREDICATE_TYPE = 'https://stella-ops.org/attestations/reachability-slice/v1';
-
 /** DSSE `payloadType` of a Signals call graph manifest envelope. */
 export const CALLGRAPH_MANIFEST_PAYLOAD_TYPE = 'application/vnd.stella.callgraph-manifest+json';
 

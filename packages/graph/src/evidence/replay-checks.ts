@@ -54,6 +54,15 @@ function sliceDifference(
   return 'another field differs';
 }
 
+/** The limits the slice was computed with: the signed ones when the statement has them. */
+function limitsOf(state: BundleState): { maxNodes: number; maxPaths: number } {
+  const signed = state.statement ? predicateOf(state).limits : undefined;
+  const { maxNodes, maxPaths } = state.bundle.engine;
+  return typeof signed?.maxNodes === 'number' && typeof signed.maxPaths === 'number'
+    ? { maxNodes: signed.maxNodes, maxPaths: signed.maxPaths }
+    : { maxNodes, maxPaths };
+}
+
 /** `slice.replay`: the slice recomputed from the graph is byte for byte the bundled one. */
 export async function checkSliceReplay(state: BundleState): Promise<BundleCheck> {
   const graph = graphOf(state);
@@ -73,10 +82,7 @@ export async function checkSliceReplay(state: BundleState): Promise<BundleCheck>
   let recomputed: BundleState['bundle']['slice'];
   try {
     const g = createGraph(graph.doc, { digest: bundle.graphDigest });
-    recomputed = sliceGraph(g, query as SliceQuery, {
-      maxNodes: bundle.engine.maxNodes,
-      maxPaths: bundle.engine.maxPaths,
-    }) as BundleState['bundle']['slice'];
+    recomputed = sliceGraph(g, query as SliceQuery, limitsOf(state)) as BundleState['bundle']['slice'];
   } catch (err) {
     return failed(
       'slice.replay',

@@ -7,6 +7,7 @@ import {
   createKeySigner,
   createStatement,
   IN_TOTO_PAYLOAD_TYPE,
+  REACHABILITY_SLICE_PREDICATE_TYPE,
   REACHGRAPH_PAYLOAD_TYPE,
   type ReachGraph,
   RUNTIME_FACTS_PREDICATE_TYPE,
@@ -20,11 +21,7 @@ import { loadGraph } from '../../model/load-graph.js';
 import { sliceGraph } from '../../slice/slice-graph.js';
 import { GRAPH_PACKAGE_VERSION } from '../../version.js';
 import { createEvidenceBundle } from '../create-evidence-bundle.js';
-import {
-  CALLGRAPH_MANIFEST_PAYLOAD_TYPE,
-  type EvidenceBundle,
-  REACHABILITY_SLICE_PREDICATE_TYPE,
-} from '../evidence-bundle.js';
+import { CALLGRAPH_MANIFEST_PAYLOAD_TYPE, type EvidenceBundle } from '../evidence-bundle.js';
 
 /** A P-256 key pair as PEM, with a signer under `keyId`. */
 export interface TestKey {
@@ -157,14 +154,19 @@ export async function signedBundle(opts: BundleOptions): Promise<EvidenceBundle>
     REACHABILITY_SLICE_PREDICATE_TYPE,
     {
       graphDigest,
+      artifact: { name: graph.artifact.name, digest: graph.artifact.digest },
       query: slice.query,
       verdict: slice.verdict,
       sinks: slice.sinks,
-      witnesses: (slice.paths ?? []).slice(0, 3),
+      witnesses: (slice.paths ?? []).slice(0, 20),
+      pathCount: (slice.paths ?? []).length,
+      truncated: slice.truncated,
+      limits: { maxNodes: engine.maxNodes, maxPaths: engine.maxPaths },
       sliceDigest,
       vexDigest,
       engine: { name: engine.name, version: engine.version },
       inputs: graph.provenance.inputs,
+      analyzer: graph.provenance.analyzer,
     },
   );
   const manifestEnvelope = await signEnvelope(encode(manifest), CALLGRAPH_MANIFEST_PAYLOAD_TYPE, [
