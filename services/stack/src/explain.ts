@@ -30,14 +30,19 @@ export function explainCveSlice(slice: SliceResponse, maxPaths = 3): string[] {
   const cve = slice.query.cve ?? '?';
   const paths = slice.paths ?? [];
   if (slice.verdict === 'unknown') return [`${cve}: no sink for it in this graph`];
-  if (slice.verdict !== 'reachable' || paths.length === 0) {
+  const gated = slice.verdict === 'gated';
+  if ((slice.verdict !== 'reachable' && !gated) || paths.length === 0) {
     return [`${cve} is NOT reachable: no path from any entrypoint reaches its sinks`];
   }
+  const count = `${paths.length} path${paths.length === 1 ? '' : 's'} from an entrypoint to its vulnerable code`;
   const lines = [
-    `${cve} is REACHABLE: ${paths.length} path${paths.length === 1 ? '' : 's'} from an entrypoint to its vulnerable code`,
+    gated
+      ? `${cve} is REACHABLE only under conditions: ${count}, each behind a guard`
+      : `${cve} is REACHABLE: ${count}`,
   ];
   for (const [i, path] of paths.slice(0, maxPaths).entries()) {
-    const guards = path.guards?.length ? ` — only if ${path.guards.join(' and ')}` : '';
+    const conditions = path.openGuards ?? path.guards ?? [];
+    const guards = conditions.length > 0 ? ` — only if ${conditions.join(' and ')}` : '';
     const seen = path.hops.filter((h) => h.observed).length;
     const runtime =
       seen === path.hops.length && seen > 0
