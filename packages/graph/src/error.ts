@@ -7,7 +7,9 @@ export type GraphErrorCode =
   /** A slice query is malformed (depth out of 1–10, empty purl, bad CVE id, invalid glob, …). */
   | 'QUERY_INVALID'
   /** Builder inputs are inconsistent (no or several headers, edge to an unknown node, duplicate ids, …). */
-  | 'INPUT_INVALID';
+  | 'INPUT_INVALID'
+  /** An assumption string is malformed (`parseAssume`: not KEY=VALUE, a bad key or value, a key twice, > 64 pairs). */
+  | 'ASSUME_INVALID';
 
 /** The error thrown by `@stella-ops/graph`. Assert on `code`, never on `message`. */
 export class GraphError extends Error {

@@ -14,6 +14,8 @@ export { sortSinks } from './builder/sinks.js';
 export type { BuildReport, ReachGraphBuildInputs, RuntimeFactBatchInput } from './builder/types.js';
 export type { DiffOptions } from './diff/diff-slices.js';
 export { diffSlices } from './diff/diff-slices.js';
+export type { GraphErrorCode } from './error.js';
+export { GraphError, isGraphError } from './error.js';
 export type { EvidenceBundleParts } from './evidence/create-evidence-bundle.js';
 export { createEvidenceBundle } from './evidence/create-evidence-bundle.js';
 export type {
@@ -28,10 +30,13 @@ export {
   BUNDLE_CHECKS,
   CALLGRAPH_MANIFEST_PAYLOAD_TYPE,
   EVIDENCE_BUNDLE_VERSION,
+  REACHABILITY_SLICE_PREDICATE_TYPE,
 } from './evidence/evidence-bundle.js';
 export { verifyEvidenceBundle } from './evidence/verify-evidence-bundle.js';
-export type { GraphErrorCode } from './error.js';
-export { GraphError, isGraphError } from './error.js';
+export type { Assumptions } from './guards/assume.js';
+export { checkAssume, formatAssume, MAX_ASSUMPTIONS, parseAssume } from './guards/assume.js';
+export type { ConditionalGuard, GuardStatus } from './guards/guard.js';
+export { CONDITIONAL_EDGE_TYPES, conditionalGuard, guardStatus } from './guards/guard.js';
 export type { CreateGraphOptions } from './model/create-graph.js';
 export { createGraph } from './model/create-graph.js';
 export type { NodeKind } from './model/enums.js';

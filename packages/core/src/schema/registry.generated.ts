@@ -2563,9 +2563,10 @@ export const SCHEMA_DOCUMENTS = {
         "$ref": "#/$defs/query"
       },
       "verdict": {
-        "description": "CVE slices: `reachable` when some sink has a path from an entrypoint, `not_reachable` when sinks exist but none has, `unknown` when the graph has no sink for the CVE.",
+        "description": "CVE slices: `reachable` when some sink has a path from an entrypoint on which no edge carries an open conditional guard, `gated` when sinks are reached only through paths that each depend on at least one open conditional guard, `not_reachable` when sinks exist but none has a path (after pruning by `query.assume`), `unknown` when the graph has no sink for the CVE.",
         "enum": [
           "reachable",
+          "gated",
           "not_reachable",
           "unknown"
         ]
@@ -2597,6 +2598,14 @@ export const SCHEMA_DOCUMENTS = {
         "additionalProperties": false,
         "properties": {
           "reachable": {
+            "description": "Sinks with a path on which no edge carries an open conditional guard.",
+            "type": "array",
+            "items": {
+              "$ref": "common.v1.schema.json#/$defs/nodeId"
+            }
+          },
+          "gated": {
+            "description": "Sinks reached only through paths that each depend on an open conditional guard.",
             "type": "array",
             "items": {
               "$ref": "common.v1.schema.json#/$defs/nodeId"
@@ -2718,7 +2727,25 @@ export const SCHEMA_DOCUMENTS = {
               "only",
               "exclude"
             ]
+          },
+          "assume": {
+            "$ref": "#/$defs/assume"
           }
+        }
+      },
+      "assume": {
+        "description": "Assumptions about the deployment (`KEY: VALUE`, keys sorted): an edge of type EnvGuard, FeatureFlag or PlatformArch whose guard (`KEY=VALUE`, `KEY!=VALUE`, `KEY=a|b`) names an assumed key is pruned when the assumption contradicts it, and no longer open when it satisfies it. Keys compare exactly, values case-insensitively.",
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": 64,
+        "propertyNames": {
+          "pattern": "^[A-Za-z_][A-Za-z0-9_.-]{0,127}$"
+        },
+        "additionalProperties": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256,
+          "pattern": "^[^,=\\s]([^,=]*[^,=\\s])?$"
         }
       },
       "hop": {
@@ -2769,6 +2796,13 @@ export const SCHEMA_DOCUMENTS = {
           },
           "guards": {
             "description": "Every guard the path depends on, in hop order.",
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "openGuards": {
+            "description": "The conditional guards (EnvGuard, FeatureFlag, PlatformArch) of its hops that `query.assume` does not settle, in hop order: the path exists only if they hold. Empty: the path is unconditional.",
             "type": "array",
             "items": {
               "type": "string"

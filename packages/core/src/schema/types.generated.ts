@@ -533,6 +533,19 @@ export interface SliceResponseV1Query {
   direction?: 'upstream' | 'downstream' | 'both';
   sinksOnly?: boolean;
   observed?: 'only' | 'exclude';
+  assume?: SliceResponseV1Assume;
+}
+/**
+ * Assumptions about the deployment (`KEY: VALUE`, keys sorted): an edge of type EnvGuard, FeatureFlag or PlatformArch whose guard (`KEY=VALUE`, `KEY!=VALUE`, `KEY=a|b`) names an assumed key is pruned when the assumption contradicts it, and no longer open when it satisfies it. Keys compare exactly, values case-insensitively.
+ *
+ * This interface was referenced by `SliceResponseV1`'s JSON-Schema
+ * via the `definition` "assume".
+ *
+ * This interface was referenced by `SliceResponseV11`'s JSON-Schema
+ * via the `definition` "assume".
+ */
+export interface SliceResponseV1Assume {
+  [k: string]: string | undefined;
 }
 /**
  * The whole slice answer (every path, not a page); `sliceDigest` is the BLAKE3 of its canonical JSON.
@@ -542,14 +555,21 @@ export interface SliceResponseV1 {
   graphDigest: CommonV1Blake3Digest;
   query: SliceResponseV1Query1;
   /**
-   * CVE slices: `reachable` when some sink has a path from an entrypoint, `not_reachable` when sinks exist but none has, `unknown` when the graph has no sink for the CVE.
+   * CVE slices: `reachable` when some sink has a path from an entrypoint on which no edge carries an open conditional guard, `gated` when sinks are reached only through paths that each depend on at least one open conditional guard, `not_reachable` when sinks exist but none has a path (after pruning by `query.assume`), `unknown` when the graph has no sink for the CVE.
    */
-  verdict?: 'reachable' | 'not_reachable' | 'unknown';
+  verdict?: 'reachable' | 'gated' | 'not_reachable' | 'unknown';
   nodes: ReachgraphMinV1Node[];
   edges: ReachgraphMinV1Edge[];
   paths?: SliceResponseV1Path[];
   sinks?: {
+    /**
+     * Sinks with a path on which no edge carries an open conditional guard.
+     */
     reachable: CommonV1NodeId[];
+    /**
+     * Sinks reached only through paths that each depend on an open conditional guard.
+     */
+    gated?: CommonV1NodeId[];
     unreachable: CommonV1NodeId[];
   };
   counts: {
@@ -586,6 +606,7 @@ export interface SliceResponseV1Query1 {
   direction?: 'upstream' | 'downstream' | 'both';
   sinksOnly?: boolean;
   observed?: 'only' | 'exclude';
+  assume?: SliceResponseV1Assume;
 }
 /**
  * This interface was referenced by `ReachgraphMinV1`'s JSON-Schema
@@ -639,6 +660,10 @@ export interface SliceResponseV1Path {
    * Every guard the path depends on, in hop order.
    */
   guards?: string[];
+  /**
+   * The conditional guards (EnvGuard, FeatureFlag, PlatformArch) of its hops that `query.assume` does not settle, in hop order: the path exists only if they hold. Empty: the path is unconditional.
+   */
+  openGuards?: string[];
 }
 /**
  * This interface was referenced by `SliceResponseV1`'s JSON-Schema
@@ -1273,6 +1298,7 @@ export interface SliceResponseV1Query2 {
   direction?: 'upstream' | 'downstream' | 'both';
   sinksOnly?: boolean;
   observed?: 'only' | 'exclude';
+  assume?: SliceResponseV1Assume;
 }
 /**
  * What changed in the reachability of one CVE (or one file glob) between a base graph and a head graph: sinks that became reachable or gated, sinks that stopped being so, and the paths added and removed. Sinks are matched across the graphs by node id, paths by their hop sequence (from, to, why.type, why.guard). For file diffs the sinks are the nodes in files the glob matches. Every list is sorted; the same two slices always give the same document.
@@ -1349,6 +1375,7 @@ export interface SliceResponseV1Query3 {
   direction?: 'upstream' | 'downstream' | 'both';
   sinksOnly?: boolean;
   observed?: 'only' | 'exclude';
+  assume?: SliceResponseV1Assume;
 }
 /**
  * This interface was referenced by `ReachgraphDiffV1`'s JSON-Schema
@@ -1507,14 +1534,21 @@ export interface SliceResponseV11 {
   graphDigest: CommonV1Blake3Digest;
   query: SliceResponseV1Query1;
   /**
-   * CVE slices: `reachable` when some sink has a path from an entrypoint, `not_reachable` when sinks exist but none has, `unknown` when the graph has no sink for the CVE.
+   * CVE slices: `reachable` when some sink has a path from an entrypoint on which no edge carries an open conditional guard, `gated` when sinks are reached only through paths that each depend on at least one open conditional guard, `not_reachable` when sinks exist but none has a path (after pruning by `query.assume`), `unknown` when the graph has no sink for the CVE.
    */
-  verdict?: 'reachable' | 'not_reachable' | 'unknown';
+  verdict?: 'reachable' | 'gated' | 'not_reachable' | 'unknown';
   nodes: ReachgraphMinV1Node[];
   edges: ReachgraphMinV1Edge[];
   paths?: SliceResponseV1Path[];
   sinks?: {
+    /**
+     * Sinks with a path on which no edge carries an open conditional guard.
+     */
     reachable: CommonV1NodeId[];
+    /**
+     * Sinks reached only through paths that each depend on an open conditional guard.
+     */
+    gated?: CommonV1NodeId[];
     unreachable: CommonV1NodeId[];
   };
   counts: {

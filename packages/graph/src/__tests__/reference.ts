@@ -48,15 +48,51 @@ export function compareEdges(a: ReachGraphEdge, b: ReachGraphEdge): number {
   );
 }
 
-export function refAdmission(g: RefGraph, observed?: 'only' | 'exclude'): RefAdmission {
-  if (observed === undefined) return { node: () => true, edge: () => true };
+export type RefAssume = Record<string, string> | undefined;
+
+/**
+ * How an edge's guard stands under assumptions, read the long way: only EnvGuard, FeatureFlag and
+ * PlatformArch guards of the form KEY=v, KEY!=v or KEY=a|b count; values compare case-insensitively.
+ */
+export function refGuardStatus(
+  e: ReachGraphEdge,
+  assume: RefAssume,
+): 'none' | 'open' | 'satisfied' | 'contradicted' {
+  const guard = e.why.guard;
+  if (guard === undefined || !['EnvGuard', 'FeatureFlag', 'PlatformArch'].includes(e.why.type)) return 'none';
+  const negated = guard.includes('!=');
+  const [left, right, ...more] = guard.split(negated ? '!=' : '=');
+  if (left === undefined || right === undefined || more.length > 0) return 'none';
+  const key = left.trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) || key.length > 128 || right.includes(',')) return 'none';
+  const values = right.split('|').map((v) => v.trim().toLowerCase());
+  if (values.includes('')) return 'none';
+  if (assume === undefined || !Object.keys(assume).includes(key)) return 'open';
+  const assumed = (assume[key] as string).trim().toLowerCase();
+  const holds = negated ? !values.includes(assumed) : values.includes(assumed);
+  return holds ? 'satisfied' : 'contradicted';
+}
+
+export function refAdmission(g: RefGraph, observed?: 'only' | 'exclude', assume?: RefAssume): RefAdmission {
+  const kept = (k: number) =>
+    refGuardStatus((g.edges[k] as RefGraph['edges'][number]).raw, assume) !== 'contradicted';
+  if (observed === undefined) return { node: () => true, edge: kept };
   const want = observed === 'only';
   const node = (i: number) => (g.nodes[i]?.observed !== undefined) === want;
   const edge = (k: number) => {
     const e = g.edges[k] as RefGraph['edges'][number];
-    return node(e.from) && node(e.to) && (want || e.raw.observed === undefined);
+    return node(e.from) && node(e.to) && (want || e.raw.observed === undefined) && kept(k);
   };
   return { node, edge };
+}
+
+/** `a` without the edges whose guard is open under `assume`. */
+export function refWithoutOpen(g: RefGraph, a: RefAdmission, assume: RefAssume): RefAdmission {
+  return {
+    node: a.node,
+    edge: (k) =>
+      a.edge(k) && refGuardStatus((g.edges[k] as RefGraph['edges'][number]).raw, assume) !== 'open',
+  };
 }
 
 /** BFS distances from `seeds` (admitted, inside `within` when given). */
@@ -124,13 +160,24 @@ function lex(x: number[], y: number[]): number {
   return x.length - y.length;
 }
 
-/** The edge a hop u→v is explained by: an unguarded admitted one if any, else the first in edge order. */
-export function hopEdge(g: RefGraph, u: number, v: number, a: RefAdmission): ReachGraphEdge {
+/**
+ * The edge a hop u→v is explained by: an unguarded admitted one if any, else one whose guard is not
+ * open under `assume`, else the first in edge order.
+ */
+export function hopEdge(
+  g: RefGraph,
+  u: number,
+  v: number,
+  a: RefAdmission,
+  assume?: RefAssume,
+): ReachGraphEdge {
   const candidates = (g.out[u] ?? [])
     .filter((k) => a.edge(k) && (g.edges[k] as RefGraph['edges'][number]).to === v)
     .map((k) => (g.edges[k] as RefGraph['edges'][number]).raw)
     .sort(compareEdges);
-  return (candidates.find((e) => e.why.guard === undefined) ?? candidates[0]) as ReachGraphEdge;
+  return (candidates.find((e) => e.why.guard === undefined) ??
+    candidates.find((e) => refGuardStatus(e, assume) !== 'open') ??
+    candidates[0]) as ReachGraphEdge;
 }
 
 /** Paths to targets as the engine orders them: by target, entrypoint, then (length, node order). */

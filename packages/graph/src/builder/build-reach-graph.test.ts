@@ -269,7 +269,15 @@ describe('buildReachGraph', () => {
     expect(report.unmatchedSinks).toEqual([]);
     const g = createGraph(doc, { digest: await reachGraphDigest(doc) });
     const template = cveSlice(g, { cve: 'CVE-2021-23337' });
-    expect(template.verdict).toBe('reachable');
+    // every path passes a feature flag: reached only if CUSTOM_REPORTS or PDF_EXPORT is enabled
+    expect(template.verdict).toBe('gated');
+    expect(cveSlice(g, { cve: 'CVE-2021-23337', assume: { CUSTOM_REPORTS: 'enabled' } }).verdict).toBe(
+      'reachable',
+    );
+    expect(
+      cveSlice(g, { cve: 'CVE-2021-23337', assume: { CUSTOM_REPORTS: 'disabled', PDF_EXPORT: 'disabled' } })
+        .verdict,
+    ).toBe('not_reachable');
     expect(template.paths?.map((p) => p.guards)).toEqual([
       ['CUSTOM_REPORTS=enabled'],
       ['PDF_EXPORT=enabled', 'os=linux'],

@@ -64,7 +64,8 @@ export function bfsInto(
   const edgeOf = forward ? null : g.reverse.edges;
   const allowed = admission.nodes;
   const edgeObs = admission.dropObservedEdges ? g.edges.observation : null;
-  const plain = allowed === null && within === null && edgeObs === null;
+  const pruned = admission.pruned;
+  const plain = allowed === null && within === null && edgeObs === null && pruned === null;
   let layer: Int32Array | null = null;
   let head = 0;
   for (let depth = 0; head < tail && depth < maxDepth; depth++) {
@@ -89,8 +90,11 @@ export function bfsInto(
         if (!plain) {
           if (allowed !== null && allowed[v] !== 1) continue;
           if (within !== null && within[v] !== 1) continue;
-          if (edgeObs !== null && edgeObs[edgeOf === null ? p : (edgeOf[p] as number)] !== NO_OBSERVATION)
-            continue;
+          if (edgeObs !== null || pruned !== null) {
+            const k = edgeOf === null ? p : (edgeOf[p] as number);
+            if (edgeObs !== null && edgeObs[k] !== NO_OBSERVATION) continue;
+            if (pruned !== null && pruned[k] === 1) continue;
+          }
         }
         seen[w] = (seen[w] as number) | bit;
         dist[v] = d;

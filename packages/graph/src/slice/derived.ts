@@ -1,19 +1,27 @@
+import type { Assumptions } from '../guards/assume.js';
+import { type GuardStates, guardStates } from '../guards/guard-states.js';
 import { FLAG_ENTRYPOINT, type Graph } from '../model/graph.js';
-import { type Admission, admissionOf } from './admission.js';
+import { type Admission, admissionOf, withoutEdges } from './admission.js';
 import { bfs, type Reach } from './bfs.js';
 import type { ObservedFilter } from './types.js';
 
 // Query-independent facts about a graph, computed on first use and kept for its lifetime (graphs
 // are immutable): the admission of each observed filter, the entrypoints, forward reach from all
-// entrypoints, and an index from CVE to the nodes that carry it.
+// entrypoints (over every edge, and over edges without an open guard), and an index from CVE to the
+// nodes that carry it. Facts under assumptions are computed per query and not kept.
 
-interface FilterFacts {
+/** What a slice works inside: an observed filter's admission under a query's assumptions. */
+export interface FilterFacts {
   admission: Admission;
   /** Admitted entrypoints, ascending. */
   entries: number[];
+  /** How the edges' guards stand under the query's assumptions. */
+  guards: GuardStates;
   reach?: Reach;
   /** 1 for every node forward-reachable from an admitted entrypoint. */
   reachMask?: Uint8Array;
+  /** 1 for every node reachable so over edges whose guard is not open. */
+  unguardedMask?: Uint8Array;
 }
 
 interface Derived {
@@ -49,18 +57,33 @@ export function filterFacts(g: Graph, filter: ObservedFilter | undefined): Filte
         entries.push(i);
       }
     }
-    facts = { admission, entries };
+    facts = { admission, entries, guards: guardStates(g, undefined) };
     d.byFilter.set(key, facts);
   }
   return facts;
 }
 
-/** Forward reach from every admitted entrypoint under `filter`, with a membership mask. */
-export function entrypointReach(
+/**
+ * The facts of `filter` under `assume` (normalised; undefined = none): without assumptions, or
+ * when they prune no edge, the admission (and forward reach) of the filter itself.
+ */
+export function sliceFacts(
   g: Graph,
   filter: ObservedFilter | undefined,
-): { reach: Reach; mask: Uint8Array } {
-  const facts = filterFacts(g, filter);
+  assume: Assumptions | undefined,
+): FilterFacts {
+  const base = filterFacts(g, filter);
+  if (assume === undefined) return base;
+  const guards = guardStates(g, assume);
+  if (guards.pruned === null) {
+    const { reach, mask } = entrypointReach(g, base);
+    return { admission: base.admission, entries: base.entries, guards, reach, reachMask: mask };
+  }
+  return { admission: withoutEdges(base.admission, guards.pruned), entries: base.entries, guards };
+}
+
+/** Forward reach from every admitted entrypoint of `facts`, with a membership mask. */
+export function entrypointReach(g: Graph, facts: FilterFacts): { reach: Reach; mask: Uint8Array } {
   if (!facts.reach || !facts.reachMask) {
     const reach = bfs(g, facts.entries, true, Number.POSITIVE_INFINITY, facts.admission);
     const mask = new Uint8Array(g.nodeCount);
@@ -69,6 +92,27 @@ export function entrypointReach(
     facts.reachMask = mask;
   }
   return { reach: facts.reach, mask: facts.reachMask };
+}
+
+/**
+ * 1 for every node reachable from an admitted entrypoint of `facts` over edges whose guard is not
+ * open (unguarded, not conditional, or satisfied by the assumptions).
+ */
+export function unguardedReach(g: Graph, facts: FilterFacts): Uint8Array {
+  if (!facts.unguardedMask) {
+    const blocked = facts.guards.blocked;
+    if (blocked === null) {
+      facts.unguardedMask = entrypointReach(g, facts).mask;
+    } else {
+      // `blocked` holds the pruned edges too, so it replaces the admission's own `pruned`.
+      const admission = withoutEdges({ ...facts.admission, pruned: null }, blocked);
+      const reach = bfs(g, facts.entries, true, Number.POSITIVE_INFINITY, admission);
+      const mask = new Uint8Array(g.nodeCount);
+      for (let k = 0; k < reach.order.length; k++) mask[reach.order[k] as number] = 1;
+      facts.unguardedMask = mask;
+    }
+  }
+  return facts.unguardedMask;
 }
 
 /** The nodes whose CVE list holds `cve`, ascending. */

@@ -1,10 +1,11 @@
+import { checkAssume } from '../guards/assume.js';
 import type { Graph } from '../model/graph.js';
 import { FLAG_ENTRYPOINT, FLAG_SINK, NO_STRING } from '../model/graph.js';
 import { findNode } from '../model/materialize.js';
 import { type Admission, nodeAdmitted } from './admission.js';
 import { bfs } from './bfs.js';
 import { checkDepth, checkFlag, checkKeys, checkObserved, checkText } from './check-query.js';
-import { filterFacts } from './derived.js';
+import { sliceFacts } from './derived.js';
 import { resolveLimits } from './options.js';
 import { sliceResponse } from './response.js';
 import { selectAnswer } from './select.js';
@@ -17,13 +18,14 @@ import type { EntrypointSliceQuery, SliceOptions, SliceResult } from './types.js
  * region, and the edges between them.
  */
 export function entrypointSlice(g: Graph, query: EntrypointSliceQuery, options?: SliceOptions): SliceResult {
-  const q = checkKeys(query, ['entrypoint', 'depth', 'sinksOnly', 'observed'], 'entrypoint');
+  const q = checkKeys(query, ['entrypoint', 'depth', 'sinksOnly', 'observed', 'assume'], 'entrypoint');
   const entrypoint = checkText(q['entrypoint'], 'entrypoint');
   const depth = checkDepth(q['depth'], 10);
   const sinksOnly = checkFlag(q['sinksOnly'], 'sinksOnly');
   const observed = checkObserved(q['observed']);
+  const assume = checkAssume(q['assume']);
   const limits = resolveLimits(options);
-  const { admission } = filterFacts(g, observed);
+  const { admission } = sliceFacts(g, observed, assume);
 
   const starts = resolveEntrypoint(g, entrypoint, admission);
   const reach = bfs(g, starts, true, depth, admission);
@@ -42,6 +44,7 @@ export function entrypointSlice(g: Graph, query: EntrypointSliceQuery, options?:
     depth,
     ...(sinksOnly ? { sinksOnly } : {}),
     ...(observed ? { observed } : {}),
+    ...(assume ? { assume } : {}),
   };
   const selection = selectAnswer(g, member, reach.dist, admission, limits.maxNodes);
   return sliceResponse(g, echo, selection, { matched: starts.length }, limits);

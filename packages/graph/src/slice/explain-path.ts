@@ -1,50 +1,70 @@
 import type { SliceHop, SlicePath } from '@stella-ops/core';
+import { GUARD_OPEN, type GuardStates } from '../guards/guard-states.js';
 import { type Graph, NO_OBSERVATION, NO_STRING } from '../model/graph.js';
 import { explanationAt } from '../model/materialize.js';
 import type { Admission } from './admission.js';
 
+/** A hop made for a response, and whether its guard is open under the query's assumptions. */
+export interface MadeHop {
+  hop: SliceHop;
+  open: boolean;
+}
+
 /**
  * A node sequence as an explained path. Each hop u→v uses one admitted edge u→v: an unguarded one
- * when there is one, otherwise the first in edge order; `observed` says whether that edge was seen
- * at runtime; `guards` lists the hops' guards in order. Hops are made once per (u, v) and kept in
- * `made`, so paths of one response share hop objects (responses are read-only data).
+ * when there is one, else one whose guard is not open (not conditional, or satisfied by the
+ * assumptions), otherwise the first in edge order; `observed` says whether that edge was seen at
+ * runtime; `guards` lists the hops' guards in order, `openGuards` those that are open. Hops are
+ * made once per (u, v) and kept in `made`, so paths of one response share hop objects (responses
+ * are read-only data).
  */
 export function explainPath(
   g: Graph,
   nodes: readonly number[],
   admission: Admission,
-  made: Map<number, SliceHop>,
+  guards: GuardStates,
+  made: Map<number, MadeHop>,
 ): SlicePath {
   const hops: SliceHop[] = [];
-  const guards: string[] = [];
+  const all: string[] = [];
+  const open: string[] = [];
   for (let i = 0; i + 1 < nodes.length; i++) {
     const u = nodes[i] as number;
     const v = nodes[i + 1] as number;
     const key = u * g.nodeCount + v;
-    let hop = made.get(key);
-    if (hop === undefined) {
-      const k = hopEdge(g, u, v, admission);
-      hop = {
-        from: g.strings.get(u),
-        to: g.strings.get(v),
-        why: explanationAt(g, g.edges.explanation[k] as number),
-        observed: g.edges.observation[k] !== NO_OBSERVATION,
+    let m = made.get(key);
+    if (m === undefined) {
+      const k = hopEdge(g, u, v, admission, guards);
+      const x = g.edges.explanation[k] as number;
+      m = {
+        hop: {
+          from: g.strings.get(u),
+          to: g.strings.get(v),
+          why: explanationAt(g, x),
+          observed: g.edges.observation[k] !== NO_OBSERVATION,
+        },
+        open: guards.byExplanation[x] === GUARD_OPEN,
       };
-      made.set(key, hop);
+      made.set(key, m);
     }
-    if (hop.why.guard !== undefined) guards.push(hop.why.guard);
-    hops.push(hop);
+    const guard = m.hop.why.guard;
+    if (guard !== undefined) {
+      all.push(guard);
+      if (m.open) open.push(guard);
+    }
+    hops.push(m.hop);
   }
   return {
     entrypoint: g.strings.get(nodes[0] as number),
     target: g.strings.get(nodes[nodes.length - 1] as number),
     hops,
-    guards,
+    guards: all,
+    openGuards: open,
   };
 }
 
 /** The edge a hop u→v is explained by (see {@link explainPath}). */
-function hopEdge(g: Graph, u: number, v: number, admission: Admission): number {
+function hopEdge(g: Graph, u: number, v: number, admission: Admission, guards: GuardStates): number {
   const { offsets, targets } = g.forward;
   let lo = offsets[u] as number;
   let hi = offsets[u + 1] as number;
@@ -55,10 +75,14 @@ function hopEdge(g: Graph, u: number, v: number, admission: Admission): number {
   }
   const end = offsets[u + 1] as number;
   let first = -1;
+  let settled = -1;
   for (let k = lo; k < end && targets[k] === v; k++) {
     if (admission.dropObservedEdges && g.edges.observation[k] !== NO_OBSERVATION) continue;
+    if (admission.pruned !== null && admission.pruned[k] === 1) continue;
     if (first < 0) first = k;
-    if (g.explanations.guard[g.edges.explanation[k] as number] === NO_STRING) return k;
+    const x = g.edges.explanation[k] as number;
+    if (g.explanations.guard[x] === NO_STRING) return k;
+    if (settled < 0 && guards.byExplanation[x] !== GUARD_OPEN) settled = k;
   }
-  return first;
+  return settled >= 0 ? settled : first;
 }

@@ -1,8 +1,9 @@
+import { checkAssume } from '../guards/assume.js';
 import type { Graph } from '../model/graph.js';
 import { NO_STRING } from '../model/graph.js';
 import { nodeAdmitted } from './admission.js';
 import { checkKeys, checkObserved, checkText } from './check-query.js';
-import { filterFacts } from './derived.js';
+import { sliceFacts } from './derived.js';
 import { fileGlob } from './file-glob.js';
 import { resolveLimits, resolvePathPage } from './options.js';
 import { pathsToTargets } from './paths-to-targets.js';
@@ -16,13 +17,15 @@ import type { FileSliceQuery, SliceOptions, SliceResult } from './types.js';
  * (entrypoint, matched node) pair.
  */
 export function fileSlice(g: Graph, query: FileSliceQuery, options?: SliceOptions): SliceResult {
-  const q = checkKeys(query, ['file', 'observed'], 'file');
+  const q = checkKeys(query, ['file', 'observed', 'assume'], 'file');
   const file = checkText(q['file'], 'file');
   const observed = checkObserved(q['observed']);
+  const assume = checkAssume(q['assume']);
   const limits = resolveLimits(options);
   const page = resolvePathPage(options);
   const matches = fileGlob(file);
-  const { admission } = filterFacts(g, observed);
+  const facts = sliceFacts(g, observed, assume);
+  const { admission } = facts;
 
   const verdicts = new Map<number, boolean>();
   const targets: number[] = [];
@@ -37,11 +40,16 @@ export function fileSlice(g: Graph, query: FileSliceQuery, options?: SliceOption
     }
     if (hit) targets.push(i);
   }
-  const found = pathsToTargets(g, observed, targets, limits);
+  const found = pathsToTargets(g, facts, targets, limits);
   const member = found.onPath;
   for (const t of targets) member[t] = 1;
 
-  const echo = { type: 'file' as const, file, ...(observed ? { observed } : {}) };
+  const echo = {
+    type: 'file' as const,
+    file,
+    ...(observed ? { observed } : {}),
+    ...(assume ? { assume } : {}),
+  };
   const restriction = page && pathRestriction(g, found.paths.slice(page.offset, page.offset + page.limit));
   const selection = selectAnswer(g, member, found.fwd.dist, admission, limits.maxNodes, restriction);
   return sliceResponse(

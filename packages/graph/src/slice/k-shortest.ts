@@ -1,6 +1,5 @@
 import type { Graph } from '../model/graph.js';
-import { NO_OBSERVATION } from '../model/graph.js';
-import type { Admission } from './admission.js';
+import { type Admission, anyAdmittedEdge } from './admission.js';
 import { MinHeap } from './min-heap.js';
 
 /** Paths found for one (source, target) pair. */
@@ -44,7 +43,7 @@ export function kShortestPaths(
   const heap = new MinHeap<Partial>(lessPartial);
   heap.push({ nodes: [source], f: d0 });
   const { offsets, targets } = g.forward;
-  const edgeObs = admission.dropObservedEdges ? g.edges.observation : null;
+  const filtered = admission.dropObservedEdges || admission.pruned !== null;
   let expanded = 0;
   let copied = 0;
   let skippedFirst = false;
@@ -68,7 +67,7 @@ export function kShortestPaths(
       prev = v;
       const dv = toTarget[v] as number;
       if (dv < 0 || p.nodes.includes(v)) continue;
-      if (edgeObs !== null && !anyAdmittedEdge(edgeObs, targets, e, end, v)) continue;
+      if (filtered && !anyAdmittedEdge(g, admission, e, end, v)) continue;
       const nodes = p.nodes.slice();
       nodes.push(v);
       copied += len + 1;
@@ -84,7 +83,7 @@ export function kShortestPaths(
  */
 function shortestPath(g: Graph, source: number, toTarget: Int32Array, admission: Admission): number[] {
   const { offsets, targets } = g.forward;
-  const edgeObs = admission.dropObservedEdges ? g.edges.observation : null;
+  const filtered = admission.dropObservedEdges || admission.pruned !== null;
   const path = [source];
   let u = source;
   while (toTarget[u] !== 0) {
@@ -94,19 +93,13 @@ function shortestPath(g: Graph, source: number, toTarget: Int32Array, admission:
     for (let e = offsets[u] as number; e < end && next < 0; e++) {
       const v = targets[e] as number;
       if (toTarget[v] !== want) continue;
-      if (edgeObs !== null && !anyAdmittedEdge(edgeObs, targets, e, end, v)) continue;
+      if (filtered && !anyAdmittedEdge(g, admission, e, end, v)) continue;
       next = v;
     }
     path.push(next);
     u = next;
   }
   return path;
-}
-
-/** Whether some edge u→v from position `e` on (parallel edges are adjacent) is unobserved. */
-function anyAdmittedEdge(obs: Int32Array, targets: Uint32Array, e: number, end: number, v: number): boolean {
-  for (let x = e; x < end && targets[x] === v; x++) if (obs[x] === NO_OBSERVATION) return true;
-  return false;
 }
 
 function lessPartial(a: Partial, b: Partial): boolean {

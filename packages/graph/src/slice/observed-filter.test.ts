@@ -33,7 +33,7 @@ describe('observed filter', () => {
     expect(res.nodes.map((n) => n.id)).toEqual(['b']);
     const cve = cveSlice(g, { cve: 'CVE-2024-0001', observed: 'exclude' });
     expect(cve.verdict).toBe('not_reachable');
-    expect(cve.sinks).toEqual({ reachable: [], unreachable: ['s'] });
+    expect(cve.sinks).toEqual({ reachable: [], gated: [], unreachable: ['s'] });
   });
 
   it('exclude drops an observed edge even between unobserved nodes', () => {
@@ -50,7 +50,7 @@ describe('observed filter', () => {
     // once they are observed, the route through the feature flag is confirmed end to end
     const nodes = DEMO_NODES.map((n) => (n.id.startsWith('express:') ? { ...n, observed: seen } : n));
     const confirmed = cveSlice(graph(nodes, DEMO_EDGES), { cve: 'CVE-2021-23337', observed: 'only' });
-    expect(confirmed.verdict).toBe('reachable');
+    expect(confirmed.verdict).toBe('gated');
     expect(confirmed.paths).toHaveLength(1);
     expect(confirmed.paths?.[0]?.guards).toEqual(['CUSTOM_REPORTS=enabled']);
   });

@@ -1,10 +1,11 @@
+import { checkAssume } from '../guards/assume.js';
 import type { Graph } from '../model/graph.js';
 import { NO_STRING } from '../model/graph.js';
 import { purlMatcher } from '../purl/purl-matcher.js';
 import { nodeAdmitted } from './admission.js';
 import { bfs } from './bfs.js';
 import { checkDepth, checkDirection, checkKeys, checkObserved, checkText } from './check-query.js';
-import { filterFacts } from './derived.js';
+import { sliceFacts } from './derived.js';
 import { resolveLimits } from './options.js';
 import { sliceResponse } from './response.js';
 import { selectAnswer } from './select.js';
@@ -16,14 +17,15 @@ import type { PackageSliceQuery, SliceOptions, SliceResult } from './types.js';
  * downstream (callees) or both (default), and the admitted edges between them.
  */
 export function packageSlice(g: Graph, query: PackageSliceQuery, options?: SliceOptions): SliceResult {
-  const q = checkKeys(query, ['purl', 'depth', 'direction', 'observed'], 'package');
+  const q = checkKeys(query, ['purl', 'depth', 'direction', 'observed', 'assume'], 'package');
   const purl = checkText(q['purl'], 'purl');
   const depth = checkDepth(q['depth'], 1);
   const direction = checkDirection(q['direction']);
   const observed = checkObserved(q['observed']);
+  const assume = checkAssume(q['assume']);
   const limits = resolveLimits(options);
   const matches = purlMatcher(purl, 'QUERY_INVALID');
-  const { admission } = filterFacts(g, observed);
+  const { admission } = sliceFacts(g, observed, assume);
 
   const verdicts = new Map<number, boolean>();
   const seeds: number[] = [];
@@ -54,7 +56,14 @@ export function packageSlice(g: Graph, query: PackageSliceQuery, options?: Slice
   if (direction !== 'upstream') expand(true);
   if (direction !== 'downstream') expand(false);
 
-  const echo = { type: 'package' as const, purl, depth, direction, ...(observed ? { observed } : {}) };
+  const echo = {
+    type: 'package' as const,
+    purl,
+    depth,
+    direction,
+    ...(observed ? { observed } : {}),
+    ...(assume ? { assume } : {}),
+  };
   const selection = selectAnswer(g, member, rank, admission, limits.maxNodes);
   return sliceResponse(g, echo, selection, { matched: seeds.length }, limits);
 }

@@ -1,11 +1,10 @@
-import type { SliceHop, SlicePath } from '@stella-ops/core';
+import type { SlicePath } from '@stella-ops/core';
 import type { Graph } from '../model/graph.js';
 import { bfsInto, clearReach, type Reach } from './bfs.js';
-import { entrypointReach, filterFacts } from './derived.js';
-import { explainPath } from './explain-path.js';
+import { entrypointReach, type FilterFacts } from './derived.js';
+import { explainPath, type MadeHop } from './explain-path.js';
 import { kShortestPaths } from './k-shortest.js';
 import type { Limits } from './options.js';
-import type { ObservedFilter } from './types.js';
 
 /** Entrypoint→target reachability with explained paths (CVE and file slices). */
 export interface TargetPaths {
@@ -32,13 +31,13 @@ export interface TargetPaths {
  */
 export function pathsToTargets(
   g: Graph,
-  filter: ObservedFilter | undefined,
+  facts: FilterFacts,
   targets: readonly number[],
   limits: Limits,
 ): TargetPaths {
   const n = g.nodeCount;
-  const { admission, entries } = filterFacts(g, filter);
-  const { reach: fwd, mask: fwdMask } = entrypointReach(g, filter);
+  const { admission, entries, guards } = facts;
+  const { reach: fwd, mask: fwdMask } = entrypointReach(g, facts);
   const reachedTargets = targets.filter((t) => fwdMask[t] === 1);
   const reached = new Uint8Array(n);
   for (const t of reachedTargets) reached[t] = 1;
@@ -46,7 +45,7 @@ export function pathsToTargets(
   const dist = new Int32Array(n).fill(-1);
   const queue = new Uint32Array(n);
   const paths: SlicePath[] = [];
-  const hops = new Map<number, SliceHop>();
+  const hops = new Map<number, MadeHop>();
   let pathsCut = false;
   const want = limits.maxPaths + 1; // one more than allowed tells whether the limit cut anything
   let next = 0;
@@ -59,7 +58,7 @@ export function pathsToTargets(
       const k = Math.min(limits.pathsPerPair, want - paths.length);
       const found = kShortestPaths(g, e, dist, k, limits.maxExpansionsPerPair, admission);
       if (found.cut) pathsCut = true;
-      for (const p of found.paths) paths.push(explainPath(g, p, admission, hops));
+      for (const p of found.paths) paths.push(explainPath(g, p, admission, guards, hops));
       if (paths.length >= want) break;
     }
     clearReach(dist, queue, count);

@@ -153,6 +153,7 @@ function collectEdges(
   const edgeObs = g.edges.observation;
   const explanation = g.edges.explanation;
   const dropObserved = admission.dropObservedEdges;
+  const pruned = admission.pruned;
   let count = 0;
   for (let a = 0; a < nodes.length; a++) {
     const u = nodes[a] as number;
@@ -164,6 +165,7 @@ function collectEdges(
       if (mask[v] !== 1 || (allowed !== null && allowed[v] !== 1)) continue;
       const obs = edgeObs[k] as number;
       if (dropObserved && obs !== NO_OBSERVATION) continue;
+      if (pruned !== null && pruned[k] === 1) continue;
       if (out === null) {
         count++;
         continue;

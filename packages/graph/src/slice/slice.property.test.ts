@@ -1,7 +1,15 @@
 import type { ReachGraph, ReachGraphNode } from '@stella-ops/core';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
-import { CVES, FILES, observedFilter, SYMBOLS, smallGraph } from '../__tests__/arbitraries.js';
+import {
+  assumptions,
+  CVES,
+  FILES,
+  guardedGraph,
+  observedFilter,
+  SYMBOLS,
+  smallGraph,
+} from '../__tests__/arbitraries.js';
 import { DIGEST } from '../__tests__/fixtures.js';
 import {
   entrypoints,
@@ -10,11 +18,14 @@ import {
   inducedEdges,
   isSink,
   onPath,
+  type RefAssume,
   type RefGraph,
   reach,
   refAdmission,
   refGraph,
+  refGuardStatus,
   refPaths,
+  refWithoutOpen,
   resolveEntry,
 } from '../__tests__/reference.js';
 import { expectValid } from '../__tests__/schema.js';
@@ -33,16 +44,34 @@ const RUNS = 150;
 const INF = Number.POSITIVE_INFINITY;
 const UNLIMITED = { maxNodes: 1_000, maxPaths: 100_000, maxExpansionsPerPair: 1_000_000 };
 
+/** Non-empty assumptions as a query field. */
+const assumeField = (assume: RefAssume) =>
+  assume !== undefined && Object.keys(assume).length > 0 ? { assume } : {};
+
 /** Checks every path hop by hop against the reference graph and returns them as id sequences. */
-function checkPaths(ref: RefGraph, res: SliceResult, observed: 'only' | 'exclude' | undefined): string[][] {
-  const a = refAdmission(ref, observed);
+function checkPaths(
+  ref: RefGraph,
+  res: SliceResult,
+  observed: 'only' | 'exclude' | undefined,
+  assume?: RefAssume,
+): string[][] {
+  const a = refAdmission(ref, observed, assume);
   return (res.paths ?? []).map((p) => {
     const start = ref.index.get(p.entrypoint) as number;
     expect(ref.nodes[start]?.isEntrypoint).toBe(true);
     const seq = [p.entrypoint];
+    const open: string[] = [];
     for (const hop of p.hops) {
       expect(hop.from).toBe(seq[seq.length - 1]);
-      const expected = hopEdge(ref, ref.index.get(hop.from) as number, ref.index.get(hop.to) as number, a);
+      const expected = hopEdge(
+        ref,
+        ref.index.get(hop.from) as number,
+        ref.index.get(hop.to) as number,
+        a,
+        assume,
+      );
+      expect(refGuardStatus(expected, assume)).not.toBe('contradicted');
+      if (refGuardStatus(expected, assume) === 'open') open.push(expected.why.guard as string);
       expect(expected).toBeDefined();
       expect(hop.why).toEqual(expected.why);
       expect(hop.observed).toBe(expected.observed !== undefined);
@@ -51,6 +80,7 @@ function checkPaths(ref: RefGraph, res: SliceResult, observed: 'only' | 'exclude
     expect(seq[seq.length - 1]).toBe(p.target);
     expect(new Set(seq).size).toBe(seq.length);
     expect(p.guards).toEqual(p.hops.flatMap((h) => (h.why.guard === undefined ? [] : [h.why.guard])));
+    expect(p.openGuards).toEqual(open);
     return seq;
   });
 }
@@ -62,44 +92,56 @@ describe('slices agree with a brute-force reference on random graphs', () => {
   it('CVE slice: exactly the nodes and edges on entrypoint→sink paths, and the k shortest paths per pair', () => {
     fc.assert(
       fc.property(
-        smallGraph,
+        fc.oneof(smallGraph, guardedGraph),
         fc.constantFrom(...CVES),
         observedFilter,
         fc.integer({ min: 1, max: 4 }),
-        (d, cve, observed, k) => {
+        assumptions,
+        (d, cve, observed, k, assume) => {
           const g = createGraph(d, { digest: DIGEST });
-          const res = cveSlice(
-            g,
-            { cve, ...(observed ? { observed } : {}) },
-            { ...UNLIMITED, pathsPerPair: k },
-          );
+          const query = { cve, ...(observed ? { observed } : {}), ...assumeField(assume) };
+          const res = cveSlice(g, query, { ...UNLIMITED, pathsPerPair: k });
           const ref = refGraph(d);
-          const a = refAdmission(ref, observed);
+          const a = refAdmission(ref, observed, assume);
           const sinks = ref.nodes.flatMap((n, i) => (n.cves?.includes(cve) ? [i] : []));
           const entries = entrypoints(ref, a);
           const targets = sinks.filter((t) => a.node(t));
           const set = onPath(ref, entries, targets, a);
           const fwd = reach(ref, entries, true, INF, a);
-          const reachable = targets.filter((t) => fwd.has(t));
+          const reached = targets.filter((t) => fwd.has(t));
+          // reachable without depending on an open guard: over the edges whose guard is not open
+          const free = reach(ref, entries, true, INF, refWithoutOpen(ref, a, assume));
+          const reachable = reached.filter((t) => free.has(t));
+          const gated = reached.filter((t) => !free.has(t));
 
           expect(res.nodes).toEqual(nodesById(d, idsOf(ref, set)));
           expect(res.edges).toEqual(inducedEdges(ref, set, a));
+          for (const e of res.edges) expect(refGuardStatus(e, assume)).not.toBe('contradicted');
           expect(res.sinks).toEqual({
             reachable: idsOf(ref, reachable),
+            gated: idsOf(ref, gated),
             unreachable: idsOf(
               ref,
-              sinks.filter((s) => !reachable.includes(s)),
+              sinks.filter((s) => !reached.includes(s)),
             ),
           });
           expect(res.verdict).toBe(
-            sinks.length === 0 ? 'unknown' : reachable.length > 0 ? 'reachable' : 'not_reachable',
+            sinks.length === 0
+              ? 'unknown'
+              : reachable.length > 0
+                ? 'reachable'
+                : gated.length > 0
+                  ? 'gated'
+                  : 'not_reachable',
           );
-          const seqs = checkPaths(ref, res, observed);
+          expect(res.query).toEqual({ type: 'cve', ...query });
+          const seqs = checkPaths(ref, res, observed, assume);
+          // a gated sink's listed paths all depend on an open guard
+          for (const p of res.paths ?? [])
+            if (res.sinks?.gated?.includes(p.target)) expect(p.openGuards?.length).toBeGreaterThan(0);
           for (const seq of seqs) expect(sinks).toContain(ref.index.get(seq[seq.length - 1] as string));
           expect(seqs).toEqual(
-            refPaths(ref, entries, reachable, a, k).map((p) =>
-              p.nodes.map((i) => ref.nodes[i]?.id as string),
-            ),
+            refPaths(ref, entries, reached, a, k).map((p) => p.nodes.map((i) => ref.nodes[i]?.id as string)),
           );
           expect(res.truncated).toBe(false);
           expect(res.counts).toEqual({
@@ -108,17 +150,17 @@ describe('slices agree with a brute-force reference on random graphs', () => {
             matched: sinks.length,
             paths: seqs.length,
           });
-          const sub = cveSubgraph(g, { cve, ...(observed ? { observed } : {}) });
+          const sub = cveSubgraph(g, query);
           expect(Array.from(sub.nodes)).toEqual([...set].sort((x, y) => x - y));
           expect(Array.from(sub.edges, (k) => edgeAt(g, k, edgeSource(g.forward.offsets, k)))).toEqual(
             res.edges,
           );
           expect(Array.from(sub.sinks)).toEqual(sinks);
-          expect(Array.from(sub.reachedSinks)).toEqual(reachable);
+          expect(Array.from(sub.reachedSinks)).toEqual(reached);
           expectValid('slice-response', res);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
@@ -138,15 +180,16 @@ describe('slices agree with a brute-force reference on random graphs', () => {
         fc.integer({ min: 1, max: 4 }),
         fc.constantFrom('upstream' as const, 'downstream' as const, 'both' as const),
         observedFilter,
-        (d, purl, depth, direction, observed) => {
+        assumptions,
+        (d, purl, depth, direction, observed, assume) => {
           const g = createGraph(d, { digest: DIGEST });
           const res = packageSlice(
             g,
-            { purl, depth, direction, ...(observed ? { observed } : {}) },
+            { purl, depth, direction, ...(observed ? { observed } : {}), ...assumeField(assume) },
             UNLIMITED,
           );
           const ref = refGraph(d);
-          const a = refAdmission(ref, observed);
+          const a = refAdmission(ref, observed, assume);
           const seeds = ref.nodes.flatMap((n, i) =>
             n.purl && patterns[purl]?.includes(n.purl) && a.node(i) ? [i] : [],
           );
@@ -172,12 +215,19 @@ describe('slices agree with a brute-force reference on random graphs', () => {
         fc.integer({ min: 1, max: 10 }),
         fc.boolean(),
         observedFilter,
-        (d, entrypoint, depth, sinksOnly, observed) => {
+        assumptions,
+        (d, entrypoint, depth, sinksOnly, observed, assume) => {
           const g = createGraph(d, { digest: DIGEST });
-          const query = { entrypoint, depth, sinksOnly, ...(observed ? { observed } : {}) };
+          const query = {
+            entrypoint,
+            depth,
+            sinksOnly,
+            ...(observed ? { observed } : {}),
+            ...assumeField(assume),
+          };
           const res = entrypointSlice(g, query, UNLIMITED);
           const ref = refGraph(d);
-          const a = refAdmission(ref, observed);
+          const a = refAdmission(ref, observed, assume);
           const starts = resolveEntry(ref, entrypoint, a);
           const region = reach(ref, starts, true, depth, a);
           let set = new Set(region.keys());
@@ -204,15 +254,16 @@ describe('slices agree with a brute-force reference on random graphs', () => {
         fc.constantFrom(...globs),
         observedFilter,
         fc.integer({ min: 1, max: 3 }),
-        (d, file, observed, k) => {
+        assumptions,
+        (d, file, observed, k, assume) => {
           const g = createGraph(d, { digest: DIGEST });
           const res = fileSlice(
             g,
-            { file, ...(observed ? { observed } : {}) },
+            { file, ...(observed ? { observed } : {}), ...assumeField(assume) },
             { ...UNLIMITED, pathsPerPair: k },
           );
           const ref = refGraph(d);
-          const a = refAdmission(ref, observed);
+          const a = refAdmission(ref, observed, assume);
           const match = picomatch(file, { dot: true });
           const targets = ref.nodes.flatMap((n, i) => (n.file && match(n.file) && a.node(i) ? [i] : []));
           const entries = entrypoints(ref, a);
@@ -221,7 +272,7 @@ describe('slices agree with a brute-force reference on random graphs', () => {
           const fwd = reach(ref, entries, true, INF, a);
           expect(res.nodes).toEqual(nodesById(d, idsOf(ref, set)));
           expect(res.edges).toEqual(inducedEdges(ref, set, a));
-          const seqs = checkPaths(ref, res, observed);
+          const seqs = checkPaths(ref, res, observed, assume);
           const expected = refPaths(
             ref,
             entries,
@@ -286,6 +337,41 @@ describe('slices agree with a brute-force reference on random graphs', () => {
         for (const id of kept) expect(ids).toContain(id);
         for (const e of cut.edges) expect(kept.has(e.from) && kept.has(e.to)).toBe(true);
         expect(cut.edges).toEqual(full.edges.filter((e) => kept.has(e.from) && kept.has(e.to)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  it('assumptions on keys no guard names change nothing but the echoed query; {} is no assumption', () => {
+    fc.assert(
+      fc.property(smallGraph, fc.constantFrom(...CVES), observedFilter, (d, cve, observed) => {
+        const g = createGraph(d, { digest: DIGEST });
+        const base = { cve, ...(observed ? { observed } : {}) };
+        const plain = cveSlice(g, base);
+        expect(JSON.stringify(cveSlice(g, { ...base, assume: {} }))).toBe(JSON.stringify(plain));
+        const unrelated = cveSlice(g, { ...base, assume: { UNUSED: 'x' } });
+        expect(unrelated.query).toEqual({ type: 'cve', ...base, assume: { UNUSED: 'x' } });
+        expect(JSON.stringify({ ...unrelated, query: plain.query })).toBe(JSON.stringify(plain));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('assuming what every open guard of a gated sink asks makes it reachable; contradicting prunes', () => {
+    fc.assert(
+      fc.property(guardedGraph, fc.constantFrom(...CVES), (d, cve) => {
+        const g = createGraph(d, { digest: DIGEST });
+        const res = cveSlice(g, { cve }, UNLIMITED);
+        for (const p of res.paths ?? []) {
+          // a path whose open guards are all plain KEY=VALUE guards on distinct keys
+          const pairs = p.openGuards?.map((x) => x.split('=').map((v) => v.trim())) ?? [];
+          const keys = pairs.map(([k]) => k as string);
+          if (pairs.some((kv) => kv.length !== 2 || (kv[0] as string).endsWith('!') || kv[1]?.includes('|')))
+            continue;
+          if (new Set(keys).size !== keys.length || pairs.length === 0) continue;
+          const assume = Object.fromEntries(pairs as [string, string][]);
+          const satisfied = cveSlice(g, { cve, assume }, UNLIMITED);
+          expect(satisfied.sinks?.reachable).toContain(p.target);
+        }
       }),
       { numRuns: RUNS },
     );

@@ -1,4 +1,5 @@
 import type { SlicePath, SliceResponse } from '@stella-ops/core';
+import type { Assumptions } from '../guards/assume.js';
 
 /** Which runtime observations a slice keeps (see README: "Observed filter"). */
 export type ObservedFilter = 'only' | 'exclude';
@@ -15,6 +16,11 @@ export interface PackageSliceQuery {
   /** Default `both`. */
   direction?: Direction;
   observed?: ObservedFilter;
+  /**
+   * Assumptions about the deployment (`{os: 'linux', FEATURE_X: 'disabled'}`): edges whose
+   * conditional guard they contradict do not exist for the query; guards they satisfy are not open.
+   */
+  assume?: Assumptions;
 }
 
 /** A CVE slice: every entrypoint→sink path for the sinks carrying a vulnerability. */
@@ -22,6 +28,11 @@ export interface CveSliceQuery {
   /** A vulnerability id such as `CVE-2024-1234` or a GHSA id. */
   cve: string;
   observed?: ObservedFilter;
+  /**
+   * Assumptions about the deployment (`{os: 'linux', FEATURE_X: 'disabled'}`): edges whose
+   * conditional guard they contradict do not exist for the query; guards they satisfy are not open.
+   */
+  assume?: Assumptions;
 }
 
 /** An entrypoint slice: everything reachable from an entrypoint. */
@@ -33,6 +44,11 @@ export interface EntrypointSliceQuery {
   /** Keep only nodes and edges on paths that end in a sink. */
   sinksOnly?: boolean;
   observed?: ObservedFilter;
+  /**
+   * Assumptions about the deployment (`{os: 'linux', FEATURE_X: 'disabled'}`): edges whose
+   * conditional guard they contradict do not exist for the query; guards they satisfy are not open.
+   */
+  assume?: Assumptions;
 }
 
 /** A file slice: the nodes in files matching a glob and the entrypoint paths that reach them. */
@@ -40,6 +56,11 @@ export interface FileSliceQuery {
   /** A picomatch glob over node `file` paths (dotfiles match). */
   file: string;
   observed?: ObservedFilter;
+  /**
+   * Assumptions about the deployment (`{os: 'linux', FEATURE_X: 'disabled'}`): edges whose
+   * conditional guard they contradict do not exist for the query; guards they satisfy are not open.
+   */
+  assume?: Assumptions;
 }
 
 /** Any slice query, discriminated by `type` (the `query` object of slice-response.v1). */

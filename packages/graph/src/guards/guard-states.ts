@@ -1,0 +1,112 @@
+import { EDGE_TYPES } from '../model/enums.js';
+import type { Graph } from '../model/graph.js';
+import { NO_STRING } from '../model/graph.js';
+import type { Assumptions } from './assume.js';
+import { type ConditionalGuard, conditionalGuard, guardStatus } from './guard.js';
+
+/** Status codes of {@link GuardStates.byExplanation} (see `GuardStatus`). */
+export const GUARD_NONE = 0;
+export const GUARD_OPEN = 1;
+export const GUARD_SATISFIED = 2;
+export const GUARD_CONTRADICTED = 3;
+
+/** How every edge's guard stands under one query's assumptions. */
+export interface GuardStates {
+  /** The assumptions (sorted by key), or undefined when there are none. */
+  readonly assume: Assumptions | undefined;
+  /** Per explanation: GUARD_NONE, GUARD_OPEN, GUARD_SATISFIED or GUARD_CONTRADICTED. */
+  readonly byExplanation: Uint8Array;
+  /** Per edge (forward order): 1 when the assumptions contradict its guard; null when none do. */
+  readonly pruned: Uint8Array | null;
+  /**
+   * Per edge: 1 when it is pruned or its guard is open — the edges a path without open guards may
+   * not use; null when there are none (every path is unconditional).
+   */
+  readonly blocked: Uint8Array | null;
+}
+
+/** The conditional guards of a graph's explanations (query-independent). */
+interface Conditionals {
+  /** Explanation indexes with a conditional guard, ascending. */
+  explanations: Uint32Array;
+  /** Their guards, in the same order. */
+  guards: ConditionalGuard[];
+  /** The states with no assumptions. */
+  unassumed?: GuardStates;
+}
+
+const cache = new WeakMap<Graph, Conditionals>();
+
+function conditionals(g: Graph): Conditionals {
+  let c = cache.get(g);
+  if (c === undefined) {
+    const { type, guard } = g.explanations;
+    const at: number[] = [];
+    const guards: ConditionalGuard[] = [];
+    const parsed = new Map<number, ConditionalGuard | null>(); // by guard string: decoded once
+    for (let x = 0; x < type.length; x++) {
+      const s = guard[x] as number;
+      if (s === NO_STRING) continue;
+      const t = EDGE_TYPES[type[x] as number];
+      if (t === undefined) continue;
+      const key = s * 256 + (type[x] as number);
+      let cg = parsed.get(key);
+      if (cg === undefined) {
+        cg = conditionalGuard(t, g.strings.get(s));
+        parsed.set(key, cg);
+      }
+      if (cg !== null) {
+        at.push(x);
+        guards.push(cg);
+      }
+    }
+    c = { explanations: Uint32Array.from(at), guards };
+    cache.set(g, c);
+  }
+  return c;
+}
+
+/**
+ * How the guards of `g` stand under `assume` (normalised, non-empty, or undefined). Without
+ * assumptions the answer is computed once per graph: queries that assume nothing pay nothing.
+ */
+export function guardStates(g: Graph, assume: Assumptions | undefined): GuardStates {
+  const c = conditionals(g);
+  if (assume === undefined) {
+    c.unassumed ??= statesOf(g, c, undefined);
+    return c.unassumed;
+  }
+  return statesOf(g, c, assume);
+}
+
+function statesOf(g: Graph, c: Conditionals, assume: Assumptions | undefined): GuardStates {
+  const byExplanation = new Uint8Array(g.explanations.type.length);
+  let anyPruned = false;
+  let anyBlocked = false;
+  for (let i = 0; i < c.explanations.length; i++) {
+    const status = guardStatus(c.guards[i] as ConditionalGuard, assume);
+    const code =
+      status === 'open' ? GUARD_OPEN : status === 'satisfied' ? GUARD_SATISFIED : GUARD_CONTRADICTED;
+    byExplanation[c.explanations[i] as number] = code;
+    if (code === GUARD_CONTRADICTED) anyPruned = true;
+    if (code !== GUARD_SATISFIED) anyBlocked = true;
+  }
+  const explanation = g.edges.explanation;
+  const perEdge = (test: (code: number) => boolean): Uint8Array => {
+    const mask = new Uint8Array(g.edgeCount);
+    for (let k = 0; k < g.edgeCount; k++)
+      if (test(byExplanation[explanation[k] as number] as number)) mask[k] = 1;
+    return mask;
+  };
+  return {
+    assume,
+    byExplanation,
+    pruned: anyPruned ? perEdge((s) => s === GUARD_CONTRADICTED) : null,
+    blocked: anyBlocked ? perEdge((s) => s === GUARD_OPEN || s === GUARD_CONTRADICTED) : null,
+  };
+}
+
+/** The status code of edge `k`'s guard. */
+export function edgeGuardState(g: Graph, states: GuardStates, k: number): number {
+  return states.byExplanation[g.edges.explanation[k] as number] as number;
+}
