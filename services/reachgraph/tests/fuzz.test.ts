@@ -59,6 +59,8 @@ const KNOWN = new Set([
   'INPUT_NOT_FOUND',
   'INPUT_MISMATCH',
   'CANONICAL_JSON_INVALID',
+  'FORMAT_INVALID',
+  'SIGNING_KEY_NOT_CONFIGURED',
 ]);
 
 /** fast-check runs per endpoint: ~1,300 requests, under a minute on the shared CI box. */
@@ -289,6 +291,7 @@ const SLICE_PARAMS = [
   'observed',
   'limit',
   'cursor',
+  'format',
 ] as const;
 
 /** A slice query with one selector (sometimes a real one of the example graph) and odd options. */
@@ -316,6 +319,7 @@ const sliceQuery = fc
         fc.tuple(fc.constant('direction'), fc.constantFrom('upstream', 'downstream', 'both', 'sideways')),
         fc.tuple(fc.constant('limit'), fc.integer({ min: 0, max: 1001 }).map(String)),
         fc.tuple(fc.constant('observed'), fc.constantFrom('true', 'false', 'maybe')),
+        fc.tuple(fc.constant('format'), fc.constantFrom('json', 'openvex', 'openvex-dsse', 'csaf')),
         fc.tuple(fc.constantFrom('depth', 'limit', 'cursor', 'sinksOnly'), queryValue),
       ),
       { maxLength: 2 },

@@ -5,6 +5,9 @@ import type { AppContext } from '../context.js';
 import { runSlice } from '../engine.js';
 import { paginate } from '../slice/paginate.js';
 import { parseSliceRequest } from '../slice/query.js';
+import { answerEvidence } from '../vex/evidence-response.js';
+import type { CveSliceQuery } from '../vex/slice-evidence.js';
+import { checkEvidenceRequest, takeSliceFormat } from '../vex/slice-format.js';
 import { zstdCompress, zstdDecompress } from '../zstd.js';
 import { callerOf, graphDigestParam, graphNotFound } from './params.js';
 
@@ -19,18 +22,26 @@ function send(res: Response, json: Buffer, source: string): void {
 /**
  * `GET /v1/reachgraphs/{digest}/slice`: answered from the hot cache (Redis or in-process), then the
  * durable cache (`slice_cache`), then the engine on the decoded graph. `Cache-Control: no-cache` on
- * the request skips both caches (and does not refill them).
+ * the request skips both caches (and does not refill them). `?format=openvex` / `openvex-dsse` (CVE
+ * slices) answer the slice's OpenVEX document / signed in-toto statement instead (see `../vex`).
  */
 export function getSlice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const started = performance.now();
     const digest = graphDigestParam(req);
     const { tenant } = callerOf(req);
-    const slice = parseSliceRequest(req.query as Record<string, unknown>, {
+    const { format, rest: params } = takeSliceFormat(req.query as Record<string, unknown>);
+    const slice = parseSliceRequest(params, {
       defaultLimit: ctx.cfg.limits.sliceDefaultLimit,
       maxLimit: ctx.cfg.limits.sliceMaxLimit,
     });
     const type = slice.query.type;
+    checkEvidenceRequest(format, type);
+    if (format !== 'json') {
+      await answerEvidence(ctx, req, res, { tenant, digest, query: slice.query as CveSliceQuery, format });
+      ctx.metrics.sliceDuration.observe({ type, source: format }, (performance.now() - started) / 1000);
+      return;
+    }
     const done = (source: string) =>
       ctx.metrics.sliceDuration.observe({ type, source }, (performance.now() - started) / 1000);
     const key: SliceKey = { tenant, digest, queryKey: slice.cacheKey };

@@ -10,6 +10,8 @@ const SCHEMA_NAMES: Record<string, SchemaName> = {
   BuildRequest: 'build-request@v1',
   ReplayResponse: 'replay-response@v1',
   Problem: 'problem@v1',
+  OpenVex: 'openvex@0.2.0',
+  ReachabilitySlicePredicate: 'reachability-slice-predicate@v1',
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -189,13 +191,48 @@ export function buildOpenApi(version: string): Json {
               minimum: 1,
             }),
             queryParam('cursor', 'Opaque cursor from nextCursor'),
+            queryParam(
+              'format',
+              '`json` (default): the slice. CVE slices only (else 400 FORMAT_INVALID), no limit/cursor: `openvex` — the OpenVEX v0.2.0 document of the verdict as canonical JSON (ETag = its sha256, the `openvex.json` subject digest of the statement); `openvex-dsse` — the DSSE envelope (payloadType application/vnd.in-toto+json) of the in-toto Statement v1 with the reachability-slice predicate, signed with the service key (409 SIGNING_KEY_NOT_CONFIGURED without one)',
+              { enum: ['json', 'openvex', 'openvex-dsse'] },
+            ),
           ],
           responses: {
-            '200': { description: 'The slice', content: json(ref('SliceResponse')) },
+            '200': {
+              description:
+                'The slice (format=json), the OpenVEX document (format=openvex) or the DSSE envelope of the reachability-slice statement (format=openvex-dsse); the VEX formats carry `ETag` and `X-Slice-Digest` (BLAKE3 of the canonical JSON of the whole slice)',
+              content: json({
+                oneOf: [
+                  ref('SliceResponse'),
+                  ref('OpenVex'),
+                  {
+                    type: 'object',
+                    description: 'DSSE envelope',
+                    required: ['payloadType', 'payload', 'signatures'],
+                    properties: {
+                      payloadType: { const: 'application/vnd.in-toto+json' },
+                      payload: { type: 'string', contentEncoding: 'base64' },
+                      signatures: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          required: ['sig'],
+                          properties: { keyid: { type: 'string' }, sig: { type: 'string' } },
+                        },
+                      },
+                    },
+                  },
+                ],
+              }),
+            },
+            '304': { description: 'format=openvex or openvex-dsse: If-None-Match names the current ETag' },
             '400': badRequest(
-              'DIGEST_INVALID, QUERY_INVALID, DEPTH_OUT_OF_RANGE, LIMIT_OUT_OF_RANGE, GLOB_INVALID, PURL_INVALID, CVE_INVALID, CURSOR_INVALID',
+              'DIGEST_INVALID, QUERY_INVALID, DEPTH_OUT_OF_RANGE, LIMIT_OUT_OF_RANGE, GLOB_INVALID, PURL_INVALID, CVE_INVALID, CURSOR_INVALID, FORMAT_INVALID',
             ),
             '404': notFound,
+            '409': problem(
+              'SIGNING_KEY_NOT_CONFIGURED: format=openvex-dsse on a service without a signing key (REACHGRAPH_SIGNING_KEY_PEM/_FILE)',
+            ),
             ...COMMON_ERRORS,
           },
         },
