@@ -11,6 +11,7 @@ import { readJson } from '../io/read-input.js';
 import { uploadBody } from '../io/upload-body.js';
 import { writeFileAtomic } from '../io/write-output.js';
 import { examples } from './help.js';
+import { registerReachGraphDiff } from './reachgraph-diff.js';
 import { readReplayInputs } from './replay-inputs.js';
 import { printSlice, type SliceCliOptions, sliceParamsOf, sliceQueryOf } from './slice-options.js';
 
@@ -155,6 +156,8 @@ export function registerReachGraph(program: Command, run: Run): void {
     'stella reachgraph slice blake3:9f2c… --cve CVE-2021-23337',
     'stella reachgraph slice --graph graph.json --purl "pkg:npm/lodash@*" --depth 2 --format dot | dot -Tsvg > slice.svg',
   );
+
+  registerReachGraphDiff(rg, run);
 
   examples(
     rg
