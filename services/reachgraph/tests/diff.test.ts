@@ -65,13 +65,15 @@ describe('GET /v1/reachgraphs/{digest}/diff/{baseDigest}', () => {
     A = await token({ tenant: 'tenant-a' });
     B = await token({ tenant: 'tenant-b' });
     readOnly = await token({ tenant: 'tenant-a', scopes: ['reachgraph:read'] });
-    for (const edges of [BASE_EDGES, ADDED_EDGES, REMOVED_EDGES]) {
+    const store = async (edges: ReachGraphEdge[]) => {
       const res = await request(app).post('/v1/reachgraphs').set('Authorization', A).send(ordersGraph(edges));
       expect(res.status).toBe(201);
-    }
-    [base, added, removed] = await Promise.all(
-      [BASE_EDGES, ADDED_EDGES, REMOVED_EDGES].map((e) => reachGraphDigest(ordersGraph(e))),
-    );
+      expect(res.body.digest).toBe(await reachGraphDigest(ordersGraph(edges)));
+      return res.body.digest as string;
+    };
+    base = await store(BASE_EDGES);
+    added = await store(ADDED_EDGES);
+    removed = await store(REMOVED_EDGES);
   });
 
   afterAll(async () => {
