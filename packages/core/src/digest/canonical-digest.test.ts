@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { isCoreError } from '../error.js';
 import { canonicalize } from '../json/canonicalize.js';
 import { blake3 } from './blake3.js';
-import { blake3Canonical, sha256Canonical } from './canonical-digest.js';
+import { blake3Canonical, sha256Canonical, sha256CanonicalLines } from './canonical-digest.js';
 import { sha256 } from './sha256.js';
 
 describe('digests of canonical JSON', () => {
@@ -38,5 +39,38 @@ describe('digests of canonical JSON', () => {
     const values = [small, large, [1, 2, 3], 'x'];
     const digests = await Promise.all(values.map((v) => blake3Canonical(v)));
     expect(digests).toEqual(await Promise.all(values.map((v) => blake3(canonicalize(v)))));
+  });
+
+  describe('sha256CanonicalLines', () => {
+    const lines = (values: unknown[]) => sha256(values.map((v) => `${canonicalize(v)}\n`).join(''));
+
+    it("equals hashing each value's canonical JSON and a line feed, in order", () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(fc.jsonValue(), fc.string({ unit: 'grapheme' })), { maxLength: 20 }),
+          (values) => {
+            expect(sha256CanonicalLines(values)).toBe(lines(values));
+          },
+        ),
+        { numRuns: 200 },
+      );
+      expect(sha256CanonicalLines([])).toBe(sha256(''));
+      // many chunks: lines that span and fill the writer's buffer
+      expect(sha256CanonicalLines(large.items)).toBe(lines(large.items));
+      expect(sha256CanonicalLines([large, small, large])).toBe(lines([large, small, large]));
+    });
+
+    it('rejects a value without canonical form, naming it from its own root', () => {
+      let err: unknown;
+      try {
+        sha256CanonicalLines([small, { a: [Number.NaN] }]);
+      } catch (e) {
+        err = e;
+      }
+      expect(isCoreError(err, 'CANONICAL_JSON_INVALID')).toBe(true);
+      expect((err as Error).message).toContain('/a/0');
+      expect(() => sha256CanonicalLines([1, undefined])).toThrow(/undefined is not a JSON value/);
+      expect(sha256CanonicalLines([small])).toBe(lines([small]));
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { canonicalizeToSink } from '../json/canonicalize.js';
+import { canonicalizeLinesToSink, canonicalizeToSink } from '../json/canonicalize.js';
 import { sharedBlake3 } from './blake3.js';
 import { createSha256Hasher } from './sha256.js';
 
@@ -22,5 +22,17 @@ export async function blake3Canonical(value: unknown): Promise<string> {
 export function sha256Canonical(value: unknown): string {
   const hasher = createSha256Hasher();
   canonicalizeToSink(value, (chunk) => hasher.update(chunk));
+  return hasher.digest();
+}
+
+/**
+ * `sha256:` digest of the canonical NDJSON of `values` — each value's RFC 8785 canonical JSON
+ * followed by `\n`, in the order given — streamed (same as hashing the concatenation of
+ * `canonicalize(v) + '\n'`).
+ * @throws CoreError `CANONICAL_JSON_INVALID` when a value has no canonical form.
+ */
+export function sha256CanonicalLines(values: Iterable<unknown>): string {
+  const hasher = createSha256Hasher();
+  canonicalizeLinesToSink(values, (chunk) => hasher.update(chunk));
   return hasher.digest();
 }

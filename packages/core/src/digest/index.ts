@@ -1,5 +1,5 @@
 export { blake3, createBlake3Hasher } from './blake3.js';
-export { blake3Canonical, sha256Canonical } from './canonical-digest.js';
+export { blake3Canonical, sha256Canonical, sha256CanonicalLines } from './canonical-digest.js';
 export type { DigestHasher } from './digest-hasher.js';
 export type { DigestAlgorithm, ParsedDigest } from './parse-digest.js';
 export { isDigest, parseDigest } from './parse-digest.js';

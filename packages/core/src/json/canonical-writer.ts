@@ -52,10 +52,32 @@ export class CanonicalWriter {
 
   /** Writes `value` completely, flushes, and returns the number of bytes written. */
   write(value: unknown): number {
+    return this.run(() => this.top(value));
+  }
+
+  /**
+   * Writes each value followed by a line feed (canonical NDJSON), flushes once at the end, and
+   * returns the number of bytes written. Error pointers are relative to the value being written.
+   */
+  writeLines(values: Iterable<unknown>): number {
+    return this.run(() => {
+      for (const value of values) {
+        this.top(value);
+        this.ensure(1);
+        this.buf[this.pos++] = 0x0a;
+      }
+    });
+  }
+
+  private top(value: unknown): void {
+    if (value === undefined) throw canonicalJsonInvalid('undefined is not a JSON value', '');
+    this.value(value, 0);
+  }
+
+  private run(writeAll: () => void): number {
     const scratch = this.buf;
     try {
-      if (value === undefined) throw canonicalJsonInvalid('undefined is not a JSON value', '');
-      this.value(value, 0);
+      writeAll();
       this.flush(true);
       return this.written;
     } catch (err) {

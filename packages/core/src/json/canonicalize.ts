@@ -61,6 +61,21 @@ export function canonicalizeToSink(value: unknown, sink: ChunkSink): number {
 }
 
 /**
+ * Streams canonical NDJSON — the canonical JSON of each value followed by `\n`, in order — to
+ * `sink`, in chunks of many lines (each chunk is only valid during the call). The same bytes as
+ * concatenating `canonicalize(v) + '\n'` for every value, without a string per value.
+ * @returns the total number of bytes written.
+ * @throws CoreError `CANONICAL_JSON_INVALID` (see {@link canonicalize}); the sink may already have
+ *   received the lines before the offending value.
+ */
+export function canonicalizeLinesToSink(values: Iterable<unknown>, sink: ChunkSink): number {
+  return new CanonicalWriter((chunk) => {
+    sink(chunk);
+    return undefined;
+  }).writeLines(values);
+}
+
+/**
  * Writes `value` into buffers that are handed over whole (never reused, so never copied but the
  * first, which is the writer's pooled scratch), doubling in size up to {@link MAX_COLLECT_CHUNK}.
  * @returns the total number of bytes.

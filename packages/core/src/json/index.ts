@@ -1,3 +1,8 @@
 export type { ChunkSink } from './canonical-writer.js';
-export { canonicalize, canonicalizeToBytes, canonicalizeToSink } from './canonicalize.js';
+export {
+  canonicalize,
+  canonicalizeLinesToSink,
+  canonicalizeToBytes,
+  canonicalizeToSink,
+} from './canonicalize.js';
 export { MAX_NESTING_DEPTH } from './limits.js';
