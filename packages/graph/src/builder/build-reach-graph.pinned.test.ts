@@ -1,12 +1,18 @@
 import {
+  type CallgraphEdgeRecord,
   type CallgraphRecord,
+  canonicalize,
   normalizeReachGraph,
   type ReachGraph,
+  type ReachGraphEdge,
   reachGraphDigest,
 } from '@stella-ops/core';
+import fc from 'fast-check';
 import { sha } from '../__tests__/fixtures.js';
 import { generateReachGraph } from '../testing/generate.js';
 import { buildReachGraphReport } from './build-reach-graph.js';
+import { readCallgraph } from './callgraph.js';
+import { type Observations, observe } from './observe.js';
 import { callgraphDigest } from './provenance.js';
 import type { ReachGraphBuildInputs } from './types.js';
 
@@ -170,6 +176,101 @@ describe('buildReachGraph output (pinned)', () => {
 
   it('hashes the call graph records as canonical NDJSON', () => {
     expect(callgraphDigest(TRICKY.callgraph.records)).toBe(PINNED_TRICKY.callgraph);
+  });
+});
+
+/** The builder's edges as it made them before (1fd9f57): a joined-string key per edge, input order. */
+function referenceEdges(records: CallgraphRecord[], obs: Observations) {
+  const byKey = new Map<string, ReachGraphEdge>();
+  const pairs = new Set<string>();
+  for (const r of records.filter((x): x is CallgraphEdgeRecord => x.type === 'edge')) {
+    const w = r.why ?? { type: 'DirectCall' as const };
+    const why: ReachGraphEdge['why'] = { type: w.type };
+    if (w.loc !== undefined) why.loc = w.loc;
+    if (w.guard !== undefined) why.guard = w.guard;
+    if (w.confidence !== undefined) why.confidence = w.confidence;
+    const key = [r.from, r.to, why.type, why.guard ?? '', why.loc ?? '', why.confidence ?? ''].join('\u0000');
+    if (byKey.has(key)) continue;
+    const edge: ReachGraphEdge = { from: r.from, to: r.to, why };
+    const seen = obs.calls.get(r.from)?.get(r.to);
+    if (seen) edge.observed = { hitCount: seen.hitCount, batches: [...seen.batches] };
+    byKey.set(key, edge);
+    pairs.add(`${r.from}\u0000${r.to}`);
+  }
+  let unmatchedCalls = 0;
+  for (const [from, callees] of obs.calls) {
+    for (const to of callees.keys()) if (!pairs.has(`${from}\u0000${to}`)) unmatchedCalls++;
+  }
+  return { edges: [...byKey.values()], unmatchedCalls };
+}
+
+describe('buildReachGraph edges (differential)', () => {
+  const ids = ['a', 'b', 'B', 'é', 'a\u0000b', 'b\u0000c', 'c', 'z'];
+  const id = fc.constantFrom(...ids);
+  const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+  const why = fc.record(
+    {
+      type: fc.constantFrom('DirectCall', 'EnvGuard', 'Import'),
+      guard: opt(fc.constantFrom('', 'g', 'h', 'g\u0000')),
+      loc: opt(fc.constantFrom('', 'x.js:1', 'x.js:2')),
+      confidence: opt(fc.constantFrom(0, 0.5, 1)),
+    },
+    { requiredKeys: ['type'] },
+  );
+  const edgeRecord = fc.record({ from: id, to: id, why: opt(why) });
+  const callFact = fc.record({ caller: fc.constantFrom(...ids, 'ghost'), callee: id, hits: fc.nat(5) });
+
+  it('keeps the same edges, observations and unmatched calls as the joined-key builder did', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(edgeRecord, { maxLength: 40 }),
+        fc.array(callFact, { maxLength: 10 }),
+        (withNul, edges, calls) => {
+          const nodeIds = withNul ? ids : ids.filter((i) => !i.includes('\u0000'));
+          const records: CallgraphRecord[] = [
+            header,
+            ...[...nodeIds].reverse().map((i) => node(i)),
+            ...edges
+              .filter((e) => nodeIds.includes(e.from) && nodeIds.includes(e.to))
+              .map((e) => ({
+                type: 'edge' as const,
+                from: e.from,
+                to: e.to,
+                ...(e.why ? { why: e.why } : {}),
+              })),
+          ] as CallgraphRecord[];
+          const runtimeFacts = [
+            {
+              provenanceHash: sha('c'),
+              facts: calls
+                .filter((c) => nodeIds.includes(c.callee))
+                .map((c) => ({
+                  symbolId: c.callee,
+                  hitCount: c.hits,
+                  observedAt: '2026-01-01T00:00:00Z',
+                  factType: 'call' as const,
+                  callerSymbolId: c.caller,
+                })),
+            },
+          ];
+          const inputs: ReachGraphBuildInputs = {
+            artifact: { name: 'diff', digest: sha('d') },
+            callgraph: { records },
+            runtimeFacts,
+            sinks: [],
+          };
+          const built = buildReachGraphReport(inputs);
+          const cg = readCallgraph(records);
+          const obs = observe(runtimeFacts, new Set(cg.nodes.keys()));
+          const ref = referenceEdges(records, obs);
+          const expected = normalizeReachGraph({ ...built.graph, edges: ref.edges });
+          expect(canonicalize(built.graph)).toBe(canonicalize(expected));
+          expect(built.unmatchedFacts).toBe(obs.unknownSymbols + ref.unmatchedCalls);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

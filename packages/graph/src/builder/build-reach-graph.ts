@@ -1,4 +1,8 @@
 import {
+  type CallgraphEdgeRecord,
+  type CallgraphNodeRecord,
+  canonicalize,
+  isNormalizedReachGraph,
   normalizeReachGraph,
   type ReachGraph,
   type ReachGraphEdge,
@@ -36,23 +40,29 @@ export function buildReachGraphReport(inputs: ReachGraphBuildInputs): BuildRepor
   const placed = placeSinks(sinks, cg.nodes.values());
 
   const entrypoints = entrypointsOf(cg);
-  const nodes = [...cg.nodes.values()].map((r): ReachGraphNode => {
-    const node: ReachGraphNode = { id: r.id, kind: r.kind ?? 'function' };
+  // Nodes in id order and members in key order, as the normalised document has them.
+  const ids = [...cg.nodes.keys()].sort();
+  const nodes = ids.map((id): ReachGraphNode => {
+    const r = cg.nodes.get(id) as CallgraphNodeRecord;
+    const node = {} as ReachGraphNode;
+    const cves = placed.cves.get(id);
+    if (cves) node.cves = cves;
+    if (r.file !== undefined) node.file = r.file;
+    node.id = id;
+    if (entrypoints.has(id)) node.isEntrypoint = true;
+    if (cves) node.isSink = true;
+    node.kind = r.kind ?? 'function';
+    if (r.line !== undefined) node.line = r.line;
+    const seen = obs.nodes.get(id);
+    if (seen) node.observed = { batches: seen.batches, hitCount: seen.hitCount };
     if (r.purl !== undefined) node.purl = r.purl;
     if (r.symbol !== undefined) node.symbol = r.symbol;
-    if (r.file !== undefined) node.file = r.file;
-    if (r.line !== undefined) node.line = r.line;
-    if (entrypoints.has(r.id)) node.isEntrypoint = true;
-    const cves = placed.cves.get(r.id);
-    if (cves) {
-      node.isSink = true;
-      node.cves = cves;
-    }
-    const seen = obs.nodes.get(r.id);
-    if (seen) node.observed = seen;
     return node;
   });
-  const { edges, unmatchedCalls } = edgesOf(cg, obs);
+  // Ids with a NUL could make two edges' joined duplicate keys collide: keep that rule exactly.
+  const { edges, unmatchedCalls } = ids.some((id) => id.includes('\u0000'))
+    ? edgesByJoinedKey(cg, obs)
+    : edgesOf(cg, obs, ids);
 
   let computedAt = cg.header.generatedAt;
   if (computedAt !== undefined) computedAt = later(undefined, computedAt, 'header.generatedAt');
@@ -76,7 +86,7 @@ export function buildReachGraphReport(inputs: ReachGraphBuildInputs): BuildRepor
     },
   };
   return {
-    graph: normalizeReachGraph(doc),
+    graph: normalized(doc),
     unmatchedSinks: sortSinks([...placed.unmatched, ...unmatchedOsv]),
     unmatchedFacts: obs.unknownSymbols + unmatchedCalls,
   };
@@ -111,8 +121,157 @@ function entrypointsOf(cg: Callgraph): Set<string> {
   return out;
 }
 
-/** Edges (exact duplicates dropped; `why` defaults to DirectCall) with call observations attached. */
-function edgesOf(cg: Callgraph, obs: Observations): { edges: ReachGraphEdge[]; unmatchedCalls: number } {
+/**
+ * The document as {@link normalizeReachGraph} makes it. The builder lays nodes and edges out in
+ * normalised order already, so only the small parts are copied and the whole is checked; anything
+ * the check is not sure about takes the full normalisation.
+ */
+function normalized(doc: ReachGraph): ReachGraph {
+  const out = normalizeReachGraph({ ...doc, nodes: [], edges: [] });
+  out.nodes = doc.nodes;
+  out.edges = doc.edges;
+  return isNormalizedReachGraph(out) ? out : normalizeReachGraph(out);
+}
+
+/** How an edge record's field takes part in its duplicate key (`Array#join` turns absent into ''). */
+function keyPart(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/** An edge's explanation with the default applied, members in key order. */
+function whyOf(r: CallgraphEdgeRecord): ReachGraphEdge['why'] {
+  const w = r.why ?? { type: 'DirectCall' as const };
+  const why = {} as ReachGraphEdge['why'];
+  if (w.confidence !== undefined) why.confidence = w.confidence;
+  if (w.guard !== undefined) why.guard = w.guard;
+  if (w.loc !== undefined) why.loc = w.loc;
+  why.type = w.type;
+  return why;
+}
+
+/** The order of normalised edges between the same two nodes (the canonical JSON breaks ties). */
+function compareParallel(a: ReachGraphEdge, b: ReachGraphEdge): number {
+  const ta = a.why.type;
+  const tb = b.why.type;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ga = a.why.guard;
+  const gb = b.why.guard;
+  if (ga !== gb) {
+    if (typeof ga !== 'string') return -1;
+    if (typeof gb !== 'string') return 1;
+    return ga < gb ? -1 : 1;
+  }
+  const ca = canonicalize(a);
+  const cb = canonicalize(b);
+  return ca < cb ? -1 : ca > cb ? 1 : 0;
+}
+
+/**
+ * Edges (exact duplicates dropped, the first kept; `why` defaults to DirectCall) with call
+ * observations attached, in normalised order: by caller then callee id — a counting sort on the
+ * nodes' ranks in `ids` (sorted) — then type, guard and canonical JSON.
+ */
+function edgesOf(
+  cg: Callgraph,
+  obs: Observations,
+  ids: readonly string[],
+): { edges: ReachGraphEdge[]; unmatchedCalls: number } {
+  const records = cg.edges;
+  const m = records.length;
+  const rank = new Map<string, number>();
+  for (let i = 0; i < ids.length; i++) rank.set(ids[i] as string, i);
+  const from = new Int32Array(m);
+  const to = new Int32Array(m);
+  const starts = new Int32Array(ids.length + 1);
+  for (let i = 0; i < m; i++) {
+    const r = records[i] as CallgraphEdgeRecord;
+    const f = rank.get(r.from) as number;
+    from[i] = f;
+    to[i] = rank.get(r.to) as number;
+    starts[f + 1] = (starts[f + 1] as number) + 1;
+  }
+  for (let n = 0; n < ids.length; n++) starts[n + 1] = (starts[n + 1] as number) + (starts[n] as number);
+  // Stable counting sort by caller, then (stable) by callee within each caller.
+  const order = new Int32Array(m);
+  const next = starts.slice(0, ids.length);
+  for (let i = 0; i < m; i++) {
+    const f = from[i] as number;
+    const at = next[f] as number;
+    order[at] = i;
+    next[f] = at + 1;
+  }
+  for (let n = 0; n < ids.length; n++) {
+    const s = starts[n] as number;
+    const e = starts[n + 1] as number;
+    if (e - s < 2) continue;
+    if (e - s > 16) {
+      const run = Array.from(order.subarray(s, e));
+      order.set(
+        run.sort((a, b) => (to[a] as number) - (to[b] as number) || a - b),
+        s,
+      );
+      continue;
+    }
+    for (let i = s + 1; i < e; i++) {
+      const x = order[i] as number;
+      const t = to[x] as number;
+      let j = i - 1;
+      while (j >= s && (to[order[j] as number] as number) > t) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = x;
+    }
+  }
+
+  const edges: ReachGraphEdge[] = [];
+  let matchedPairs = 0;
+  let calls = 0;
+  for (const callees of obs.calls.values()) calls += callees.size;
+  const keys: string[] = [];
+  const group: ReachGraphEdge[] = [];
+  for (let g = 0; g < m; ) {
+    const first = order[g] as number;
+    let end = g + 1;
+    while (end < m && to[order[end] as number] === to[first] && from[order[end] as number] === from[first])
+      end++;
+    const head = records[first] as CallgraphEdgeRecord;
+    const seen = obs.calls.get(head.from)?.get(head.to);
+    if (seen) matchedPairs++;
+    keys.length = 0;
+    group.length = 0;
+    for (let k = g; k < end; k++) {
+      const r = records[order[k] as number] as CallgraphEdgeRecord;
+      const why = whyOf(r);
+      if (end - g > 1) {
+        // Between the same two nodes, records in their given order: drop a repeat of a kept one.
+        const key = [keyPart(why.type), keyPart(why.guard), keyPart(why.loc), keyPart(why.confidence)].join(
+          '\u0000',
+        );
+        if (keys.includes(key)) continue;
+        keys.push(key);
+      }
+      const edge = { from: r.from } as ReachGraphEdge;
+      if (seen) edge.observed = { batches: [...seen.batches], hitCount: seen.hitCount };
+      edge.to = r.to;
+      edge.why = why;
+      group.push(edge);
+    }
+    if (group.length > 1) group.sort(compareParallel);
+    for (const edge of group) edges.push(edge);
+    g = end;
+  }
+  return { edges, unmatchedCalls: calls - matchedPairs };
+}
+
+/**
+ * Edges (exact duplicates — same joined key — dropped; `why` defaults to DirectCall) with call
+ * observations attached, in the order given.
+ */
+function edgesByJoinedKey(
+  cg: Callgraph,
+  obs: Observations,
+): { edges: ReachGraphEdge[]; unmatchedCalls: number } {
   const byKey = new Map<string, ReachGraphEdge>();
   const pairs = new Set<string>();
   for (const r of cg.edges) {

@@ -26,7 +26,9 @@ export function readCallgraph(records: readonly CallgraphRecord[]): Callgraph {
   let header: CallgraphHeaderRecord | undefined;
   const nodes = new Map<string, CallgraphNodeRecord>();
   const edges: CallgraphEdgeRecord[] = [];
-  records.forEach((r, i) => {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as CallgraphRecord;
+    if (r === undefined && !(i in records)) continue; // a hole, skipped as forEach would
     if (r === null || typeof r !== 'object') bad(`callgraph record ${i} is not an object`);
     switch (r.type) {
       case 'header':
@@ -44,7 +46,7 @@ export function readCallgraph(records: readonly CallgraphRecord[]): Callgraph {
       default:
         bad(`callgraph record ${i} has unknown type ${JSON.stringify((r as { type?: unknown }).type)}`);
     }
-  });
+  }
   if (!header) bad('the call graph has no header record');
   for (const e of edges) {
     if (!nodes.has(e.from))

@@ -1,9 +1,8 @@
 import {
   type CallgraphRecord,
-  canonicalize,
-  createSha256Hasher,
   type ReachGraph,
   sha256Canonical,
+  sha256CanonicalLines,
   type VulnerableSink,
 } from '@stella-ops/core';
 import type { OsvDocument } from './osv-types.js';
@@ -16,9 +15,7 @@ type ProvenanceInput = ReachGraph['provenance']['inputs'][number];
  * `\n`-terminated, in the order given — hashed record by record (no NDJSON text is built).
  */
 export function callgraphDigest(records: readonly CallgraphRecord[]): string {
-  const hasher = createSha256Hasher();
-  for (const r of records) hasher.update(canonicalize(r)).update('\n');
-  return hasher.digest();
+  return sha256CanonicalLines(records);
 }
 
 /** `sha256:` of the canonical JSON of the sink list (already sorted and de-duplicated). */
