@@ -277,7 +277,10 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
       expect(res.status).toBe(200);
       validate('slice-response@v1', res.body);
       expect(res.body.graphDigest).toBe(digest);
-      expect(res.body.verdict).toBe('reachable');
+      // the only path passes the feature flag REPORTS=enabled, which nothing settles
+      expect(res.body.verdict).toBe('gated');
+      expect(res.body.sinks).toEqual({ reachable: [], gated: ['lodash:template'], unreachable: [] });
+      expect(res.body.paths[0].openGuards).toEqual(['REPORTS=enabled']);
       expect(res.body.query).toEqual({ type: 'cve', cve: 'CVE-2021-23337' });
       expect(res.body.paths[0].hops.map((h: { to: string }) => h.to)).toEqual([
         'src/report.js:renderReport',
@@ -286,6 +289,46 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
       expect(res.body.paths[0].guards).toEqual(['REPORTS=enabled']);
       const unknown = await slice('cve=CVE-2099-0001');
       expect(unknown.body.verdict).toBe('unknown');
+    });
+
+    it('assume: prunes contradicted guards, settles satisfied ones, is echoed sorted and keys the cache', async () => {
+      const on = await slice(
+        `cve=CVE-2021-23337&assume=${encodeURIComponent(' REPORTS = Enabled ,os=linux')}`,
+      );
+      expect(on.status).toBe(200);
+      validate('slice-response@v1', on.body);
+      expect(on.body.query).toEqual({
+        type: 'cve',
+        cve: 'CVE-2021-23337',
+        assume: { REPORTS: 'Enabled', os: 'linux' },
+      });
+      expect(Object.keys(on.body.query.assume)).toEqual(['REPORTS', 'os']);
+      expect(on.body.verdict).toBe('reachable');
+      expect(on.body.paths[0]).toMatchObject({ guards: ['REPORTS=enabled'], openGuards: [] });
+
+      const off = await slice('cve=CVE-2021-23337&assume=REPORTS%3Ddisabled');
+      expect(off.status).toBe(200);
+      expect(off.body.verdict).toBe('not_reachable');
+      expect(off.body.paths).toEqual([]);
+      expect(off.body.edges.some((e: { why: { guard?: string } }) => e.why.guard === 'REPORTS=enabled')).toBe(
+        false,
+      );
+
+      // the same assumptions in another order and spelling are one question: the second is a cache hit
+      const again = await slice('cve=CVE-2021-23337&assume=os%3Dlinux,REPORTS%3DEnabled');
+      expect(again.body).toEqual(on.body);
+      expect(again.headers['x-slice-source']).toBe(mode);
+      // blank assume is no assumption
+      const blank = await slice('cve=CVE-2021-23337&assume=');
+      expect(blank.body.query).toEqual({ type: 'cve', cve: 'CVE-2021-23337' });
+      expect(blank.body.verdict).toBe('gated');
+      const bad = await slice('cve=CVE-2021-23337&assume=os%3Dlinux,os%3Dwindows');
+      expect([bad.status, bad.body.code]).toEqual([400, 'ASSUME_INVALID']);
+      expect(bad.body.errors).toEqual([expect.objectContaining({ pointer: '/assume' })]);
+      // every slice type takes it
+      const entry = await slice('entrypoint=src/server.js:main&assume=REPORTS%3Ddisabled');
+      expect(entry.status).toBe(200);
+      expect(entry.body.nodes.map((n: { id: string }) => n.id)).not.toContain('src/report.js:renderReport');
     });
 
     it('package, entrypoint and file slices', async () => {
@@ -422,6 +465,21 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
       ['cve=CVE-2021-23337&limit=0', 400, 'LIMIT_OUT_OF_RANGE'],
       ['cve=CVE-2021-23337&limit=100000', 400, 'LIMIT_OUT_OF_RANGE'],
       ['cve=CVE-2021-23337&cursor=bm9wZQ', 400, 'CURSOR_INVALID'],
+      ['cve=CVE-2021-23337&assume=os', 400, 'ASSUME_INVALID'],
+      ['cve=CVE-2021-23337&assume=os%3D', 400, 'ASSUME_INVALID'],
+      ['cve=CVE-2021-23337&assume=%3Dlinux', 400, 'ASSUME_INVALID'],
+      ['cve=CVE-2021-23337&assume=1os%3Dlinux', 400, 'ASSUME_INVALID'],
+      ['cve=CVE-2021-23337&assume=os%3Dlinux%3Dx', 400, 'ASSUME_INVALID'],
+      ['cve=CVE-2021-23337&assume=os%3Dlinux,os%3Dwindows', 400, 'ASSUME_INVALID'],
+      ['cve=CVE-2021-23337&assume=os%3Dlinux,', 400, 'ASSUME_INVALID'],
+      [`cve=CVE-2021-23337&assume=k%3D${'v'.repeat(257)}`, 400, 'ASSUME_INVALID'],
+      [
+        `cve=CVE-2021-23337&assume=${Array.from({ length: 65 }, (_, i) => `k${i}%3Dv`).join(',')}`,
+        400,
+        'ASSUME_INVALID',
+      ],
+      ['cve=CVE-2021-23337&assume=os%3Dlinux&assume=arch%3Darm64', 400, 'ASSUME_INVALID'],
+      ['q=lodash&assume=os%3Dlinux', 400, 'PURL_INVALID'],
     ])('?%s → %i %s', async (q, status, code) => {
       problem(await slice(q), status, code);
     });

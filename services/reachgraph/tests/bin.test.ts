@@ -96,7 +96,7 @@ describe('stella-reachgraph (dist): migrate, serve with the index worker, SIGTER
     const slice = await fetch(`${base}/v1/reachgraphs/${created.body.digest}/slice?cve=CVE-2021-23337`, {
       headers: { authorization: auth },
     });
-    expect(((await slice.json()) as { verdict: string }).verdict).toBe('reachable');
+    expect(((await slice.json()) as { verdict: string }).verdict).toBe('gated');
   });
 
   it('replays with validation on the worker: match/mismatch, SCHEMA_INVALID, INPUT_INVALID', async () => {

@@ -175,7 +175,7 @@ describe('the quick start (README command 1)', () => {
       nodes: { id: string; symbol?: string }[];
       paths: { hops: { to: string; why: { type: string; guard?: string } }[] }[];
     };
-    expect(slice.verdict).toBe('reachable');
+    expect(slice.verdict).toBe('gated'); // every path passes a feature flag
     const symbols = new Map(slice.nodes.map((n) => [n.id, n.symbol]));
     const chains = slice.paths.map((p) => p.hops.map((h) => symbols.get(h.to)));
     expect(chains.some((c) => c.includes('renderCustomTemplate') && c.at(-1) === 'template')).toBe(true);

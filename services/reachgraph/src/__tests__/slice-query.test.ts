@@ -43,6 +43,39 @@ describe('parseSliceRequest', () => {
     });
   });
 
+  it('reads ?assume into the query sorted by key; order and blanks do not change the cache key', () => {
+    const a = parseSliceRequest({ cve: 'CVE-2024-1234', assume: 'os=linux,FEATURE_X=disabled' }, LIMITS);
+    expect(JSON.stringify(a.query)).toBe(
+      '{"type":"cve","cve":"CVE-2024-1234","assume":{"FEATURE_X":"disabled","os":"linux"}}',
+    );
+    const b = parseSliceRequest({ cve: 'CVE-2024-1234', assume: ' FEATURE_X = disabled , os=linux' }, LIMITS);
+    expect(b.cacheKey).toBe(a.cacheKey);
+    const plain = parseSliceRequest({ cve: 'CVE-2024-1234' }, LIMITS);
+    expect(parseSliceRequest({ cve: 'CVE-2024-1234', assume: ' ' }, LIMITS).cacheKey).toBe(plain.cacheKey);
+    expect(a.cacheKey).not.toBe(plain.cacheKey);
+    expect(
+      parseSliceRequest({ cve: 'CVE-2024-1234', assume: 'os=windows,FEATURE_X=disabled' }, LIMITS).cacheKey,
+    ).not.toBe(a.cacheKey);
+    for (const selector of [{ q: 'pkg:npm/a' }, { entrypoint: 'main' }, { file: 'src/**' }]) {
+      expect(parseSliceRequest({ ...selector, assume: 'os=linux' }, LIMITS).query.assume).toEqual({
+        os: 'linux',
+      });
+    }
+  });
+
+  it.each([
+    'os',
+    'os=',
+    '=linux',
+    '9os=linux',
+    'os=linux,os=linux',
+    'os=a=b',
+    'os=linux,,arch=x64',
+    ['os=linux', 'arch=x64'],
+  ])('?assume=%j → ASSUME_INVALID', (assume) => {
+    expect(codeOf({ cve: 'CVE-2024-1234', assume })).toBe('ASSUME_INVALID');
+  });
+
   it('gives equal questions equal cache keys (defaults spelled out or not) and pages their own keys', () => {
     const a = parseSliceRequest({ q: 'pkg:npm/lodash' }, LIMITS);
     const b = parseSliceRequest({ direction: 'both', depth: '1', q: 'pkg:npm/lodash', limit: '100' }, LIMITS);

@@ -12,6 +12,7 @@ const SCHEMA_NAMES: Record<string, SchemaName> = {
   Problem: 'problem@v1',
   OpenVex: 'openvex@0.2.0',
   ReachabilitySlicePredicate: 'reachability-slice-predicate@v1',
+  EvidenceBundle: 'evidence-bundle@v1',
 };
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -186,6 +187,10 @@ export function buildOpenApi(version: string): Json {
             }),
             queryParam('sinksOnly', 'Entrypoint slices: only paths reaching sinks', { type: 'boolean' }),
             queryParam('observed', 'only or exclude runtime-observed edges', { enum: ['only', 'exclude'] }),
+            queryParam(
+              'assume',
+              'Assumptions about the deployment, `KEY=VALUE[,KEY=VALUE…]` (e.g. `os=linux,FEATURE_X=disabled`; keys `[A-Za-z_][A-Za-z0-9_.-]{0,127}`, values 1–256 characters without `,` `=`, trimmed, at most 64 pairs, each key once, else 400 ASSUME_INVALID). Edges of type EnvGuard, FeatureFlag or PlatformArch whose guard (`KEY=VALUE`, `KEY!=VALUE`, `KEY=a|b`; values case-insensitive) an assumption contradicts are pruned; guards it satisfies are no longer open. Echoed sorted in `query.assume`; every path lists its `openGuards`; a CVE slice is `gated` when its sinks are reached only through paths with an open guard',
+            ),
             queryParam('limit', 'Page size (paths, or nodes for slices without paths)', {
               type: 'integer',
               minimum: 1,
@@ -227,7 +232,7 @@ export function buildOpenApi(version: string): Json {
             },
             '304': { description: 'format=openvex or openvex-dsse: If-None-Match names the current ETag' },
             '400': badRequest(
-              'DIGEST_INVALID, QUERY_INVALID, DEPTH_OUT_OF_RANGE, LIMIT_OUT_OF_RANGE, GLOB_INVALID, PURL_INVALID, CVE_INVALID, CURSOR_INVALID, FORMAT_INVALID',
+              'DIGEST_INVALID, QUERY_INVALID, DEPTH_OUT_OF_RANGE, LIMIT_OUT_OF_RANGE, GLOB_INVALID, PURL_INVALID, CVE_INVALID, CURSOR_INVALID, FORMAT_INVALID, ASSUME_INVALID',
             ),
             '404': notFound,
             '409': problem(
@@ -280,6 +285,36 @@ export function buildOpenApi(version: string): Json {
             '200': { description: 'DSSE envelope', content: json({ type: 'object' }) },
             '400': badRequest('DIGEST_INVALID'),
             '404': problem('GRAPH_NOT_FOUND, SIGNATURES_NOT_FOUND'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      '/v1/reachgraphs/{digest}/bundle': {
+        get: {
+          operationId: 'getEvidenceBundle',
+          summary:
+            'The offline evidence bundle of a CVE: the whole slice, its OpenVEX document and signed reachability-slice statement, the graph envelope, the signed evidence of the inputs and the public keys, in one file (`stella verify <bundle> --offline`)',
+          parameters: [
+            digestParam,
+            { ...queryParam('cve', 'Vulnerability id (required; else 400 QUERY_INVALID)'), required: true },
+            queryParam('assume', 'Assumptions KEY=VALUE[,KEY=VALUE…] (400 ASSUME_INVALID), as for slices'),
+            queryParam(
+              'include',
+              '`graph`: also carry the canonical graph, so a verifier recomputes its digest and the slice offline',
+              { enum: ['graph'] },
+            ),
+          ],
+          responses: {
+            '200': {
+              description:
+                'The bundle as canonical JSON (the same graph, query and keys give the same bytes), `Content-Disposition: attachment`',
+              content: json(ref('EvidenceBundle')),
+            },
+            '400': badRequest('DIGEST_INVALID, QUERY_INVALID, CVE_INVALID, ASSUME_INVALID'),
+            '404': notFound,
+            '502': problem(
+              'GRAPH_INTEGRITY_FAILED: the stored graph fails its checksum; INPUT_DIGEST_MISMATCH: a kept sink list or OSV document no longer hashes to its digest',
+            ),
             ...COMMON_ERRORS,
           },
         },

@@ -1,5 +1,5 @@
 import { canonicalize, type SliceQuery, schemaIssues, sha256 } from '@stella-ops/core';
-import { GRAPH_PACKAGE_VERSION } from '@stella-ops/graph';
+import { GRAPH_PACKAGE_VERSION, isGraphError, parseAssume } from '@stella-ops/graph';
 import { type ProblemIssue, problems } from '@stella-ops/service-kit';
 
 /** A slice request: the engine's query plus the page asked for. */
@@ -18,8 +18,8 @@ export interface SliceLimits {
   maxLimit: number;
 }
 
-/** Bumped whenever `paginate` changes what a page holds. */
-const PAGE_LAYOUT = 2;
+/** Bumped whenever `paginate` changes what a page holds (3: `gated`, `openGuards`, `assume`). */
+const PAGE_LAYOUT = 3;
 
 const SELECTORS = { q: 'package', cve: 'cve', entrypoint: 'entrypoint', file: 'file' } as const;
 const KNOWN = new Set([
@@ -33,6 +33,7 @@ const KNOWN = new Set([
   'cursor',
   'sinksOnly',
   'observed',
+  'assume',
 ]);
 
 function one(params: Record<string, unknown>, name: string): string | undefined {
@@ -167,6 +168,18 @@ export function parseSliceRequest(params: Record<string, unknown>, limits: Slice
       throw problems.badRequest('QUERY_INVALID', '?observed must be only or exclude');
     query.observed = observed;
   }
+  if (Array.isArray(params['assume'])) {
+    throw problems.badRequest(
+      'ASSUME_INVALID',
+      '?assume must be given once (KEY=VALUE pairs separated by commas)',
+      [{ pointer: '/assume', message: 'repeated' }],
+    );
+  }
+  const assume = one(params, 'assume');
+  if (assume !== undefined) {
+    const parsed = assumptionsOf(assume);
+    if (Object.keys(parsed).length > 0) query.assume = parsed;
+  }
   const normalized = withDefaults(query);
   checkAgainstSchema(normalized);
 
@@ -192,6 +205,21 @@ export function parseSliceRequest(params: Record<string, unknown>, limits: Slice
       layout: PAGE_LAYOUT,
     }),
   };
+}
+
+/**
+ * `?assume=KEY=VALUE[,KEY=VALUE…]` as an object sorted by key (so it is part of the cache key in one
+ * spelling); blank means no assumption. 400 ASSUME_INVALID for anything else.
+ */
+function assumptionsOf(raw: string): Record<string, string> {
+  try {
+    return { ...parseAssume(raw) };
+  } catch (err) {
+    if (!isGraphError(err, 'ASSUME_INVALID')) throw err;
+    throw problems.badRequest('ASSUME_INVALID', `?assume is invalid: ${err.message}`, [
+      { pointer: '/assume', message: err.message },
+    ]);
+  }
 }
 
 /** Which optional parameters apply to each slice type, and their defaults (the engine's). */
@@ -237,6 +265,13 @@ function checkAgainstSchema(query: SliceQuery): void {
     return { pointer: `/${PARAM_OF[field] ?? field}`, keyword: i.keyword, message: i.message };
   });
   const first = errors[0]?.pointer.slice(1) ?? 'query';
-  const code = first === 'cve' ? 'CVE_INVALID' : first === 'q' ? 'PURL_INVALID' : 'QUERY_INVALID';
+  const code =
+    first === 'cve'
+      ? 'CVE_INVALID'
+      : first === 'q'
+        ? 'PURL_INVALID'
+        : first.startsWith('assume')
+          ? 'ASSUME_INVALID'
+          : 'QUERY_INVALID';
   throw problems.badRequest(code, `?${first} is invalid: ${errors[0]?.message ?? ''}`, errors);
 }
