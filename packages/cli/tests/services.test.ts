@@ -1,7 +1,14 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blake3, sha256 } from '@stella-ops/core';
+import {
+  blake3,
+  parseStatement,
+  REACHABILITY_SLICE_PREDICATE_TYPE,
+  schemaIssues,
+  sha256,
+  verifyEnvelope,
+} from '@stella-ops/core';
 import { callgraphRecords, fact, ndjson } from '../../../services/signals/tests/fixtures.js';
 import { type RunningServices, startServices } from '../../client/tests/services.js';
 import { errorOf, SLOW, type StellaRun, stella, stellaOnTty } from './run-stella.js';
@@ -116,7 +123,7 @@ describe('stella reachgraph against the running service', () => {
           env: rgEnv,
         }),
       );
-      expect(slice).toMatchObject({ graphDigest: digest, verdict: 'reachable' });
+      expect(slice).toMatchObject({ graphDigest: digest, verdict: 'gated' }); // behind REPORTS=enabled
       expect(slice.paths).toHaveLength(1);
       const bad = await stella(
         ['--json', 'reachgraph', 'slice', digest, '--purl', 'pkg:npm/a', '--depth', '11'],
@@ -126,6 +133,77 @@ describe('stella reachgraph against the running service', () => {
       );
       expect(bad.code).toBe(1);
       expect(errorOf(bad).code).toBe('DEPTH_OUT_OF_RANGE');
+    },
+    SLOW,
+  );
+
+  it(
+    'slice --format openvex prints the OpenVEX document; --attestation saves the signed statement naming it',
+    async () => {
+      const out = join(dir, 'vex.dsse.json');
+      const run = await stella(
+        [
+          'reachgraph',
+          'slice',
+          digest,
+          '--cve',
+          'CVE-2021-23337',
+          '--format',
+          'openvex',
+          '--attestation',
+          out,
+        ],
+        { env: rgEnv },
+      );
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(`→ ${out}`);
+      const printed = run.stdout.replace(/\n$/, '');
+      const vex = JSON.parse(printed);
+      expect(schemaIssues('openvex@0.2.0', vex)).toEqual([]);
+      expect(vex.statements[0].vulnerability.name).toBe('CVE-2021-23337');
+      expect(vex.statements[0].status).toBe('affected');
+      const envelope = JSON.parse(await readFile(out, 'utf8'));
+      const verified = await verifyEnvelope(envelope, [
+        { keyId: 'reachgraph-test', publicKeyPem: svc.reachgraphSigningKeyPem },
+      ]);
+      const statement = parseStatement(verified.payload);
+      expect(statement.predicateType).toBe(REACHABILITY_SLICE_PREDICATE_TYPE);
+      // The statement names exactly the bytes printed.
+      expect(statement.subject).toContainEqual({
+        name: 'openvex.json',
+        digest: { sha256: sha256(printed).slice('sha256:'.length) },
+      });
+      expect(statement.predicate).toMatchObject({ graphDigest: digest, query: { cve: 'CVE-2021-23337' } });
+
+      const unknown = await stella(
+        ['reachgraph', 'slice', digest, '--cve', 'CVE-2099-0001', '--format', 'openvex'],
+        {
+          env: rgEnv,
+        },
+      );
+      expect(JSON.parse(unknown.stdout).statements[0].status).toBe('under_investigation');
+      for (const args of [
+        ['--purl', 'pkg:npm/lodash@*', '--format', 'openvex'],
+        ['--cve', 'CVE-2021-23337', '--format', 'openvex', '--limit', '1'],
+      ]) {
+        const wrong = await stella(['--json', 'reachgraph', 'slice', digest, ...args], { env: rgEnv });
+        expect([wrong.code, errorOf(wrong).code]).toEqual([2, 'USAGE']);
+      }
+      const offline = await stella(
+        [
+          '--json',
+          'reachgraph',
+          'slice',
+          '--graph',
+          join(dir, 'graph.json'),
+          '--cve',
+          'CVE-2021-23337',
+          '--format',
+          'openvex',
+        ],
+        { env: rgEnv },
+      );
+      expect(offline.code).toBe(2);
     },
     SLOW,
   );

@@ -14,11 +14,13 @@ export type {
   ArtifactGraphs,
   BuildRequest,
   DiffParams,
+  EvidenceParams,
   GraphDownload,
   GraphSummary,
   ReachGraphClient,
   SliceParams,
   UpsertOptions,
+  VexDownload,
 } from './reachgraph/types.js';
 export { createSignalsClient } from './signals/signals-client.js';
 export type {

@@ -13,7 +13,8 @@ import { writeFileAtomic } from '../io/write-output.js';
 import { examples } from './help.js';
 import { registerReachGraphDiff } from './reachgraph-diff.js';
 import { readReplayInputs } from './replay-inputs.js';
-import { printSlice, type SliceCliOptions, sliceParamsOf, sliceQueryOf } from './slice-options.js';
+import { type EvidenceCliOptions, printEvidence, wantsEvidence } from './slice-evidence.js';
+import { printSlice, sliceParamsOf, sliceQueryOf } from './slice-options.js';
 
 type Run = (cmd: Command) => CommandContext;
 
@@ -47,7 +48,12 @@ async function get(ctx: CommandContext, digest: string, opts: { output?: string 
   }
 }
 
-async function slice(ctx: CommandContext, digest: string | undefined, opts: SliceCliOptions): Promise<void> {
+async function slice(
+  ctx: CommandContext,
+  digest: string | undefined,
+  opts: EvidenceCliOptions,
+): Promise<void> {
+  if (wantsEvidence(opts) && (await printEvidence(ctx, digest, opts))) return;
   if (opts.graph !== undefined) {
     if (digest !== undefined) throw usage('give a digest or --graph <file>, not both');
     const doc = validate('reachgraph.min@v1', await readJson(ctx.io, opts.graph)) as ReachGraph;
@@ -148,13 +154,18 @@ export function registerReachGraph(program: Command, run: Run): void {
       .option('--limit <n>', 'page size (service)')
       .option('--cursor <cursor>', 'next page (service)')
       .option('--no-cache', 'bypass the service slice caches')
-      .option('--format <format>', 'tree | json | dot | mermaid', 'tree')
+      .option('--format <format>', 'tree | json | dot | mermaid | openvex (CVE slices, service)', 'tree')
+      .option(
+        '--attestation <file>',
+        'CVE slices: save the signed in-toto statement (DSSE) of the slice and its OpenVEX',
+      )
       .option('--graph <file>', 'slice a local reachgraph.min@v1 file, no server')
-      .action(async (digest: string | undefined, opts: SliceCliOptions, cmd: Command) =>
+      .action(async (digest: string | undefined, opts: EvidenceCliOptions, cmd: Command) =>
         slice(run(cmd), digest, opts),
       ),
     'stella reachgraph slice blake3:9f2c… --cve CVE-2021-23337',
     'stella reachgraph slice --graph graph.json --purl "pkg:npm/lodash@*" --depth 2 --format dot | dot -Tsvg > slice.svg',
+    'stella reachgraph slice blake3:9f2c… --cve CVE-2021-23337 --format openvex --attestation vex.dsse.json > vex.json',
   );
 
   registerReachGraphDiff(rg, run);

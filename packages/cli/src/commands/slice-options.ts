@@ -23,7 +23,7 @@ export interface SliceCliOptions {
   cache?: boolean;
 }
 
-const FORMATS = ['tree', 'json', 'dot', 'mermaid'];
+const FORMATS = ['tree', 'json', 'dot', 'mermaid', 'openvex'];
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;

@@ -1,9 +1,11 @@
 import {
   blake3,
   type DsseEnvelope,
+  type OpenVexDocument,
   type ReachGraph,
   type ReachGraphDiff,
   type SliceResponse,
+  sha256,
 } from '@stella-ops/core';
 import { clientError, DigestMismatchError } from '../error.js';
 import type { RequestBody } from '../http/body.js';
@@ -11,7 +13,7 @@ import { Transport } from '../http/transport.js';
 import { collect, verifyChunks } from '../http/verify-digest.js';
 import { type CallOptions, type ClientOptions, resolveOptions } from '../options.js';
 import type { VerifiedStream } from '../signals/types.js';
-import type { DiffParams, ReachGraphClient, SliceParams } from './types.js';
+import type { DiffParams, EvidenceParams, ReachGraphClient, SliceParams } from './types.js';
 
 const BASE = '/v1/reachgraphs';
 const seg = encodeURIComponent;
@@ -52,6 +54,11 @@ function assumeParam(assume: DiffParams['assume']): string | undefined {
     .sort()
     .map((k) => `${k}=${assume[k]}`)
     .join(',');
+}
+
+/** The query of slice evidence in a format. */
+function evidenceQuery(p: EvidenceParams, format: 'openvex' | 'openvex-dsse') {
+  return { cve: p.cve, assume: assumeParam(p.assume), observed: p.observed, format };
 }
 
 /** A typed client for the ReachGraph service. */
@@ -157,6 +164,43 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
         idempotent: true,
         ...signal(opts),
       }),
+
+    async sliceVex(digest, params) {
+      const res = await http.send({
+        method: 'GET',
+        path: `${BASE}/${seg(digest)}/slice`,
+        query: evidenceQuery(params, 'openvex'),
+        idempotent: true,
+        ...signal(params),
+      });
+      const bytes = await res.bytes();
+      const actual = sha256(bytes);
+      // The ETag is the SHA-256 of the document: a changed byte in transit is caught here.
+      const etag = res.headers.get('etag')?.replace(/^"|"$/g, '');
+      if (etag && etag !== actual) throw new DigestMismatchError(etag, actual, 'OpenVEX document');
+      let vex: OpenVexDocument;
+      try {
+        vex = JSON.parse(bytes.toString('utf8')) as OpenVexDocument;
+      } catch (err) {
+        throw clientError('RESPONSE_INVALID', 'the OpenVEX answer is not JSON', err);
+      }
+      const sliceDigest = res.headers.get('x-slice-digest');
+      return { bytes, digest: actual, vex, ...(sliceDigest ? { sliceDigest } : {}) };
+    },
+
+    async sliceAttestation(digest, params) {
+      const envelope = await http.json<DsseEnvelope>({
+        method: 'GET',
+        path: `${BASE}/${seg(digest)}/slice`,
+        query: evidenceQuery(params, 'openvex-dsse'),
+        idempotent: true,
+        ...signal(params),
+      });
+      if (typeof envelope?.payload !== 'string' || !Array.isArray(envelope.signatures)) {
+        throw clientError('RESPONSE_INVALID', 'the answer is not a DSSE envelope');
+      }
+      return envelope;
+    },
 
     async dsse(digest, opts) {
       const envelope = await http.json<DsseEnvelope>({

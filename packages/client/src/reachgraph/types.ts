@@ -1,6 +1,7 @@
 import type {
   BuildRequest,
   DsseEnvelope,
+  OpenVexDocument,
   ReachGraph,
   ReachGraphArtifact,
   ReachGraphDiff,
@@ -80,6 +81,25 @@ export interface DiffParams extends CallOptions {
   observed?: 'only' | 'exclude';
 }
 
+/** What slice evidence asks for: a CVE slice (the whole slice, no paging). */
+export interface EvidenceParams extends CallOptions {
+  cve: string;
+  /** Assumptions: `KEY=VALUE[,KEY=VALUE…]` or an object. */
+  assume?: string | Readonly<Record<string, string>>;
+  observed?: 'only' | 'exclude';
+}
+
+/** The OpenVEX document of a CVE slice as the service sent it. */
+export interface VexDownload {
+  /** The canonical JSON bytes (what the attestation's `openvex.json` subject digest covers). */
+  bytes: Buffer;
+  /** `sha256:` of {@link VexDownload.bytes}, checked against the answer's ETag. */
+  digest: string;
+  /** `blake3:` of the canonical JSON of the whole slice the document is derived from. */
+  sliceDigest?: string;
+  vex: OpenVexDocument;
+}
+
 /** The graphs of one artifact. */
 export interface ArtifactGraphs {
   artifactDigest: string;
@@ -110,6 +130,13 @@ export interface ReachGraphClient {
   replay(req: ReplayRequest, opts?: CallOptions): Promise<ReplayResponse>;
   /** `GET /v1/reachgraphs/by-artifact/{artifactDigest}`. */
   byArtifact(artifactDigest: string, opts?: CallOptions): Promise<ArtifactGraphs>;
+  /** `GET /v1/reachgraphs/{digest}/slice?cve=…&format=openvex`: the OpenVEX document of the verdict. */
+  sliceVex(digest: string, params: EvidenceParams): Promise<VexDownload>;
+  /**
+   * `GET /v1/reachgraphs/{digest}/slice?cve=…&format=openvex-dsse`: the DSSE envelope of the in-toto
+   * statement (reachability-slice predicate) over the slice and its OpenVEX document.
+   */
+  sliceAttestation(digest: string, params: EvidenceParams): Promise<DsseEnvelope>;
   /** `GET /v1/reachgraphs/{digest}/dsse`, its payload verified against `digest`. */
   dsse(digest: string, opts?: CallOptions): Promise<DsseEnvelope>;
   /** `DELETE /v1/reachgraphs/{digest}` (admin scope). */
