@@ -209,6 +209,45 @@ describe('GET /v1/reachgraphs/{digest}/slice?format=openvex|openvex-dsse', () =>
     }
   });
 
+  it('assumptions: settled conditions make the gated CVE reachable, contradicted ones not_reachable, and the VEX says under which', async () => {
+    const enabled = await vexOf(demo, 'cve=CVE-2021-23337&assume=CUSTOM_REPORTS=enabled');
+    expect(enabled.statement.status).toBe('affected');
+    expect(enabled.statement.impact_statement).toContain(
+      `is reachable in reachability graph ${demo} under the assumptions CUSTOM_REPORTS=enabled:`,
+    );
+    const reachable = await attestation(demo, 'cve=CVE-2021-23337&assume=CUSTOM_REPORTS=enabled');
+    expect(reachable.predicate.verdict).toBe('reachable');
+    expect(reachable.predicate.query).toEqual({
+      type: 'cve',
+      cve: 'CVE-2021-23337',
+      assume: { CUSTOM_REPORTS: 'enabled' },
+    });
+
+    const q = `cve=CVE-2021-23337&assume=${encodeURIComponent('PDF_EXPORT=disabled,CUSTOM_REPORTS=disabled')}`;
+    const disabled = await vexOf(demo, q);
+    expect(disabled.statement).toMatchObject({
+      status: 'not_affected',
+      justification: 'vulnerable_code_not_in_execute_path',
+      impact_statement: `No path from an entrypoint reaches the vulnerable code of CVE-2021-23337 (lodash@4.17.20#template) in reachability graph ${demo} under the assumptions CUSTOM_REPORTS=disabled, PDF_EXPORT=disabled.`,
+    });
+    const pruned = await attestation(demo, q);
+    expect(pruned.predicate.verdict).toBe('not_reachable');
+    // Another spelling of the same assumptions is the same question: the same document.
+    const reordered = await vexOf(
+      demo,
+      `cve=CVE-2021-23337&assume=${encodeURIComponent('CUSTOM_REPORTS=disabled, PDF_EXPORT=disabled')}`,
+    );
+    expect(reordered.body.equals(disabled.body)).toBe(true);
+    // Different assumptions, different document.
+    expect(enabled.body.equals(disabled.body)).toBe(false);
+    problem(
+      await get(signed, demo, 'cve=CVE-2021-23337&assume=A=1,A=2&format=openvex'),
+      400,
+      'ASSUME_INVALID',
+      '/assume',
+    );
+  });
+
   it('unknown: under_investigation when the graph has no sink for the CVE', async () => {
     const { statement } = await vexOf(demo, 'cve=CVE-2099-0001');
     expect(statement.status).toBe('under_investigation');
