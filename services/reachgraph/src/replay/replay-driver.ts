@@ -1,5 +1,6 @@
 import {
   type BuildInputs,
+  blake3Canonical,
   canonicalize,
   newUlid,
   type ReachGraph,
@@ -17,7 +18,6 @@ import {
 import { HttpProblem } from '@stella-ops/service-kit';
 import { graphNotFound } from '../api/params.js';
 import type { AppContext } from '../context.js';
-import { digestNormalized } from '../engine.js';
 import type { Actor } from '../store/graph-store.js';
 import { zstdDecompress } from '../zstd.js';
 import { diffGraphs } from './diff.js';
@@ -210,8 +210,9 @@ export async function replay(
     } else {
       built = buildReachGraph(await resolve(ctx, tenant, inputs));
     }
-    // buildReachGraph returns the normalised document.
-    const computed = await digestNormalized(built);
+    // buildReachGraph returns the normalised document: hashed as it is, its canonical JSON streamed
+    // into BLAKE3 (replay needs the digest, never the bytes).
+    const computed = { doc: built, digest: await blake3Canonical(built) };
     builtFrom = computed.doc.provenance.inputs;
     const match = computed.digest === request.expectedDigest;
     const response: ReplayResponse = {
