@@ -157,7 +157,7 @@ describe('stella reachgraph against the running service', () => {
       );
       expect(run.code).toBe(0);
       expect(run.stderr).toContain(`→ ${out}`);
-      const printed = run.stdout.replace(/\n$/, '');
+      const printed = run.stdout; // piped: exactly the served bytes
       const vex = JSON.parse(printed);
       expect(schemaIssues('openvex@0.2.0', vex)).toEqual([]);
       expect(vex.statements[0].vulnerability.name).toBe('CVE-2021-23337');

@@ -46,7 +46,7 @@ function vexSubject(envelope: DsseEnvelope): string | undefined {
 /**
  * `stella reachgraph slice <digest> --cve X --format openvex [--attestation file]`: prints the
  * OpenVEX document exactly as the service sent it (its canonical JSON: its SHA-256 is what the
- * attestation names) and writes the DSSE envelope to `--attestation`. With both, the envelope's
+ * attestation names; no newline unless stdout is a terminal) and writes the DSSE envelope to `--attestation`. With both, the envelope's
  * statement must name the document printed (else exit 3, DIGEST_MISMATCH).
  * @returns false when the slice itself is still to be printed (another --format with --attestation).
  */
@@ -75,6 +75,7 @@ export async function printEvidence(
   }
   if (!vex) return false;
   await ctx.out.raw(vex.bytes);
-  await ctx.out.raw('\n');
+  // Exactly the served bytes when piped (their SHA-256 is the attested digest); a newline on a terminal.
+  if (ctx.io.stdout.isTTY) await ctx.out.raw('\n');
   return true;
 }
