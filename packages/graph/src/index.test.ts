@@ -24,7 +24,6 @@ describe('public API', () => {
       'NO_LINE',
       'NO_OBSERVATION',
       'NO_STRING',
-      'REACHABILITY_SLICE_PREDICATE_TYPE',
       'allEdges',
       'allNodes',
       'buildReachGraph',

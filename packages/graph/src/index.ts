@@ -30,7 +30,6 @@ export {
   BUNDLE_CHECKS,
   CALLGRAPH_MANIFEST_PAYLOAD_TYPE,
   EVIDENCE_BUNDLE_VERSION,
-  REACHABILITY_SLICE_PREDICATE_TYPE,
 } from './evidence/evidence-bundle.js';
 export { verifyEvidenceBundle } from './evidence/verify-evidence-bundle.js';
 export type { Assumptions } from './guards/assume.js';

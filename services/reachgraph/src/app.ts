@@ -15,6 +15,7 @@ import helmet from 'helmet';
 import { mountBuildGraph } from './api/build-graph.js';
 import { mountDeleteGraph } from './api/delete-graph.js';
 import { docsPage } from './api/docs-page.js';
+import { mountGetBundle } from './api/get-bundle.js';
 import { mountGetDiff } from './api/get-diff.js';
 import { mountGetDsse } from './api/get-dsse.js';
 import { mountGetGraph } from './api/get-graph.js';
@@ -94,6 +95,7 @@ export function createApp(ctx: AppContext): Express {
   mountGetSlice(v1, ctx);
   mountGetDiff(v1, ctx);
   mountGetDsse(v1, ctx);
+  mountGetBundle(v1, ctx);
   mountGetGraph(v1, ctx);
   mountDeleteGraph(v1, ctx);
   app.use('/v1/reachgraphs', v1);

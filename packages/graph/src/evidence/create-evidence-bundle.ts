@@ -10,7 +10,7 @@ export interface EvidenceBundleParts {
   slice: SliceResponse;
   sliceDigest: string;
   vex: EvidenceBundle['vex'];
-  statement: Statement;
+  statement: Statement<object>;
   /** The statement's DSSE envelope; null when nobody signed it. */
   envelope: DsseEnvelope | null;
   graphEnvelope: DsseEnvelope | null;

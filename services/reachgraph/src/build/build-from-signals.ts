@@ -6,6 +6,7 @@ import {
   sortSinks,
 } from '@stella-ops/graph';
 import { type StoredUpload, storeUpload } from '../api/upsert-graph.js';
+import { type InputEvidence, InputEvidenceStore } from '../bundle/input-evidence-store.js';
 import type { AppContext } from '../context.js';
 import type { Actor } from '../store/graph-store.js';
 import { inputProblem } from './input-problems.js';
@@ -19,12 +20,15 @@ export interface BuildOutcome {
   unmatchedFacts: number;
 }
 
-/** The builder's inputs: the request's parts plus the verified call graph and batches. */
+/**
+ * The builder's inputs (the request's parts plus the verified call graph and batches), and the
+ * signed evidence they were verified against.
+ */
 async function fetchInputs(
   ctx: AppContext,
   tenant: string,
   req: BuildRequest,
-): Promise<ReachGraphBuildInputs> {
+): Promise<{ inputs: ReachGraphBuildInputs; evidence: InputEvidence[] }> {
   const [callgraph, batches] = await Promise.all([
     ctx.resolver.callgraph(tenant, { graphId: req.callgraphId }),
     Promise.all(
@@ -56,14 +60,20 @@ async function fetchInputs(
     inputs.sinks = req.sinks ?? [];
   }
   if (req.scope) inputs.scope = req.scope;
-  return inputs;
+  const evidence: InputEvidence[] = [];
+  if (callgraph.evidence)
+    evidence.push({ kind: 'callgraph', digest: callgraph.digest, content: callgraph.evidence });
+  for (const b of batches) {
+    if (b.evidence) evidence.push({ kind: 'runtime-facts', digest: b.provenanceHash, content: b.evidence });
+  }
+  return { inputs, evidence };
 }
 
 /**
  * `POST /v1/reachgraphs/build`: fetches the call graph and runtime-fact batches from Signals
  * (verified: digests, manifest signature, batch attestations), builds the graph, keeps the sink
- * list or OSV document by digest (so replay can fetch it back), then stores the graph through the
- * upsert path. Nothing is stored unless every input verified and the build succeeded; the input
+ * list or OSV document by digest (so replay can fetch it back) and the signed evidence of the
+ * Signals inputs (for offline evidence bundles), then stores the graph through the upsert path. Nothing is stored unless every input verified and the build succeeded; the input
  * document goes first (content-addressed, so a crash in between leaves only an unreferenced row).
  */
 export async function buildFromSignals(
@@ -72,7 +82,7 @@ export async function buildFromSignals(
   actor: Actor,
   req: BuildRequest,
 ): Promise<BuildOutcome> {
-  const inputs = await fetchInputs(ctx, tenant, req);
+  const { inputs, evidence } = await fetchInputs(ctx, tenant, req);
   const report = buildReachGraphReport(inputs);
   const graph = report.graph;
   const named = graph.provenance.inputs.find((i) => i.kind === 'sinks' || i.kind === 'osv');
@@ -81,6 +91,7 @@ export async function buildFromSignals(
   const kept = await new InputDocuments(ctx.pool).put(tenant, kind, canonical);
   if (named?.kind !== kind || named.digest !== kept)
     throw new Error(`the ${kind} document kept (${kept}) is not the one provenance names`);
+  await new InputEvidenceStore(ctx.pool).put(tenant, evidence);
   const body = Buffer.from(JSON.stringify(graph), 'utf8');
   const job = ctx.indexer.start(body);
   try {

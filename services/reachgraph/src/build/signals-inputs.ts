@@ -1,5 +1,12 @@
 import { isStellaApiError, type SignalsClient } from '@stella-ops/client';
-import type { CallgraphRecord, RuntimeFact, TrustedKey } from '@stella-ops/core';
+import type {
+  CallgraphManifest,
+  CallgraphRecord,
+  DsseEnvelope,
+  RuntimeFact,
+  RuntimeFactProvenance,
+  TrustedKey,
+} from '@stella-ops/core';
 import { fromSignalsError, inputProblem } from './input-problems.js';
 import { verifyAttestation, verifyManifest } from './verify-signed.js';
 
@@ -9,6 +16,8 @@ export interface VerifiedCallgraph {
   /** `sha256:` of the canonical NDJSON, as the signed manifest names it. */
   digest: string;
   records: CallgraphRecord[];
+  /** The signed manifest it was verified against (kept for offline evidence bundles). */
+  evidence?: { manifest: CallgraphManifest; envelope: DsseEnvelope };
 }
 
 /** A runtime-fact batch fetched from Signals whose bytes, provenance and attestation all agree. */
@@ -19,6 +28,8 @@ export interface VerifiedBatch {
   /** The call graph the batch was reported against. */
   callgraphId: string;
   facts: RuntimeFact[];
+  /** The provenance record and attestation it was verified against (kept for evidence bundles). */
+  evidence?: { provenance: RuntimeFactProvenance; attestation: DsseEnvelope };
 }
 
 /** A call graph named by Signals graph id and/or digest. */
@@ -57,7 +68,13 @@ export class SignalsInputs {
       const graphId = ref.graphId ?? (download as { graphId?: string }).graphId ?? '';
       const signed = await this.client.getManifest(graphId);
       await verifyManifest(signed, this.trusted, { graphId, digest: download.digest });
-      return { graphId, digest: download.digest, records: download.records };
+      const evidence = signed.envelope ? { manifest: signed.manifest, envelope: signed.envelope } : undefined;
+      return {
+        graphId,
+        digest: download.digest,
+        records: download.records,
+        ...(evidence ? { evidence } : {}),
+      };
     } catch (err) {
       throw fromSignalsError(err, what);
     }
@@ -119,6 +136,9 @@ export class SignalsInputs {
         provenanceHash: download.provenanceHash,
         callgraphId: record.provenance.callgraphId,
         facts: download.facts,
+        ...(record.attestation
+          ? { evidence: { provenance: record.provenance, attestation: record.attestation } }
+          : {}),
       };
     } catch (err) {
       throw fromSignalsError(err, what);

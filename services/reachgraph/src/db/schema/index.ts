@@ -1,5 +1,6 @@
 import type { AuditLogRow } from './audit-log.js';
 import type { InputDocumentRow } from './input-documents.js';
+import type { InputEvidenceRow } from './input-evidence.js';
 import type { ArtifactIndex, CveIndex, PurlIndex } from './lookups.js';
 import type { ReplayLogRow } from './replay-log.js';
 import type { SliceCacheRow } from './slice-cache.js';
@@ -7,6 +8,7 @@ import type { Subgraph } from './subgraphs.js';
 
 export type { AuditLogRow } from './audit-log.js';
 export type { InputDocumentRow } from './input-documents.js';
+export type { InputEvidenceRow } from './input-evidence.js';
 export type { ArtifactIndex, CveIndex, PurlIndex } from './lookups.js';
 export type { ReplayLogRow } from './replay-log.js';
 export type { SliceCacheRow } from './slice-cache.js';
@@ -22,6 +24,7 @@ export interface Database {
   replay_log: ReplayLogRow;
   audit_log: AuditLogRow;
   input_documents: InputDocumentRow;
+  input_evidence: InputEvidenceRow;
 }
 
 /** The Postgres schema every table lives in. */
@@ -37,4 +40,5 @@ export const TENANT_TABLES = [
   'replay_log',
   'audit_log',
   'input_documents',
+  'input_evidence',
 ] as const satisfies readonly (keyof Database)[];
