@@ -17,3 +17,21 @@ export type { CallgraphRef, InputResolver, RuntimeFactsRef } from './replay/inpu
 export { SignalsInputResolver, UnconfiguredInputResolver } from './replay/input-resolver.js';
 export type { GraphMeta, GraphStore } from './store/graph-store.js';
 export { PgGraphStore } from './store/pg-graph-store.js';
+export type { EvidenceKey } from './vex/evidence-signer.js';
+export { evidenceKey } from './vex/evidence-signer.js';
+export type { SliceVerdict, VexInput } from './vex/openvex.js';
+export { buildOpenVex, OPENVEX_CONTEXT } from './vex/openvex.js';
+export type {
+  CveSliceQuery,
+  EvidenceOptions,
+  GraphFacts,
+  SliceEvidence,
+} from './vex/slice-evidence.js';
+export {
+  createSliceEvidence,
+  DEFAULT_VEX_AUTHOR,
+  SLICE_ENGINE,
+  sliceEvidence,
+} from './vex/slice-evidence.js';
+export type { SliceStatement } from './vex/slice-predicate.js';
+export { MAX_WITNESSES, slicePredicate, sliceStatement } from './vex/slice-predicate.js';

@@ -281,7 +281,7 @@ describe('GET /v1/reachgraphs/{digest}/slice?format=openvex|openvex-dsse', () =>
 
   it('a tampered envelope, or one checked with another key, fails verification', async () => {
     const { envelope, statement } = await attestation(demo, 'cve=CVE-2021-23337');
-    const forged = structuredClone(statement) as { predicate: { verdict: string } };
+    const forged = structuredClone(statement) as unknown as { predicate: { verdict: string } };
     forged.predicate.verdict = 'not_reachable';
     const tampered = { ...envelope, payload: Buffer.from(canonicalize(forged)).toString('base64') };
     await expect(verifyEnvelope(tampered, trusted)).rejects.toMatchObject({

@@ -19,6 +19,16 @@ function failure(env: Record<string, string>): ConfigError {
 }
 
 describe('readEnv / envToCfg', () => {
+  it('VEX_AUTHOR names the issuer of OpenVEX documents (absent: the default); blank or over 256 characters is refused', () => {
+    expect(envToCfg(readEnv(BASE)).vexAuthor).toBeUndefined();
+    expect(envToCfg(readEnv({ ...BASE, REACHGRAPH_VEX_AUTHOR: ' ACME PSIRT ' })).vexAuthor).toBe(
+      'ACME PSIRT',
+    );
+    for (const bad of ['   ', 'x'.repeat(257)]) {
+      expect(failure({ ...BASE, REACHGRAPH_VEX_AUTHOR: bad }).variable).toBe('REACHGRAPH_VEX_AUTHOR');
+    }
+  });
+
   it('applies the defaults of the issue', () => {
     const cfg = envToCfg(readEnv(BASE));
     expect(cfg.cache.sliceTtlSeconds).toBe(1800);
