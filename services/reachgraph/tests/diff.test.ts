@@ -42,6 +42,15 @@ const BASE_EDGES = [
 ];
 /** The report now also calls zipObjectDeep: CVE-2020-8203 becomes reachable. */
 const ADDED_EDGES = [...BASE_EDGES, call('app:report', 'lodash:zipObjectDeep')];
+/** The report calls zipObjectDeep only when a feature flag is on: CVE-2020-8203 becomes gated. */
+const GUARDED_EDGES = [
+  ...BASE_EDGES,
+  {
+    from: 'app:report',
+    to: 'lodash:zipObjectDeep',
+    why: { type: 'FeatureFlag' as const, guard: 'ZIP=enabled' },
+  },
+];
 /** The CLI no longer parses with minimist: CVE-2021-44906's only path is gone. */
 const REMOVED_EDGES = BASE_EDGES.filter((e) => e.to !== 'minimist:setKey');
 
@@ -55,6 +64,7 @@ describe('GET /v1/reachgraphs/{digest}/diff/{baseDigest}', () => {
   let base: string;
   let added: string;
   let removed: string;
+  let guarded: string;
 
   beforeAll(async () => {
     suite = await createSuite('diff');
@@ -74,6 +84,7 @@ describe('GET /v1/reachgraphs/{digest}/diff/{baseDigest}', () => {
     base = await store(BASE_EDGES);
     added = await store(ADDED_EDGES);
     removed = await store(REMOVED_EDGES);
+    guarded = await store(GUARDED_EDGES);
   });
 
   afterAll(async () => {
@@ -153,6 +164,44 @@ describe('GET /v1/reachgraphs/{digest}/diff/{baseDigest}', () => {
     });
     const cli = await diff(removed, base, `file=${encodeURIComponent('src/*.js')}`);
     expect(cli.body.sinks.changed).toEqual([]);
+  });
+
+  describe('conditional reachability', () => {
+    it('reports a sink reached only behind an open guard as newly gated, not newly reachable', async () => {
+      const res = await diff(guarded, base, 'cve=CVE-2020-8203');
+      expect(res.status).toBe(200);
+      validate('reachgraph.diff@v1', res.body);
+      expect(res.body.verdict).toEqual({ base: 'not_reachable', head: 'gated' });
+      expect(res.body.sinks).toMatchObject({ newlyReachable: [], newlyGated: ['lodash:zipObjectDeep'] });
+      expect(res.body.paths.added[0].openGuards).toEqual(['ZIP=enabled']);
+    });
+
+    it('applies ?assume to both graphs: satisfied, the sink is newly reachable; contradicted, nothing changed', async () => {
+      const on = await diff(guarded, base, 'cve=CVE-2020-8203&assume=ZIP%3Denabled');
+      expect(on.status).toBe(200);
+      expect(on.body.query).toEqual({ type: 'cve', cve: 'CVE-2020-8203', assume: { ZIP: 'enabled' } });
+      expect(on.body.sinks.newlyReachable).toEqual(['lodash:zipObjectDeep']);
+      const off = await diff(guarded, base, 'cve=CVE-2020-8203&assume=ZIP%3Ddisabled');
+      expect(off.body.verdict).toEqual({ base: 'not_reachable', head: 'not_reachable' });
+      expect(off.body.sinks.changed).toEqual([]);
+    });
+
+    it('reports gated → reachable (the guard was dropped) as newly reachable and no longer gated', async () => {
+      const res = await diff(added, guarded, 'cve=CVE-2020-8203');
+      expect(res.body.sinks).toMatchObject({
+        newlyReachable: ['lodash:zipObjectDeep'],
+        noLongerGated: ['lodash:zipObjectDeep'],
+        changed: [{ node: 'lodash:zipObjectDeep', base: 'gated', head: 'reachable' }],
+      });
+    });
+
+    it.each([
+      ['a key that starts with a digit', '1ZIP%3Denabled'],
+      ['a key given twice', 'ZIP%3Don,ZIP%3Doff'],
+      ['a pair without a value', 'ZIP'],
+    ])('answers 400 ASSUME_INVALID for %s', async (_what, assume) => {
+      problem(await diff(guarded, base, `cve=CVE-2020-8203&assume=${assume}`), 400, 'ASSUME_INVALID');
+    });
   });
 
   it("answers 404 GRAPH_NOT_FOUND for another tenant's graph exactly as for a missing one", async () => {
