@@ -192,8 +192,12 @@ describe('stella reachgraph slice --graph (local)', () => {
     async () => {
       const run = await stella(['reachgraph', 'slice', '--graph', graphPath, '--cve', 'CVE-2021-23337']);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('cve slice CVE-2021-23337 reachable');
+      expect(run.stdout).toContain('cve slice CVE-2021-23337 gated');
       expect(run.stdout).toContain('path 1: src/server.js:main → lodash:template');
+      expect(run.stdout).toContain('  reachable only if REPORTS=enabled\n');
+      expect(run.stdout).toContain(
+        'sinks reachable: -; only under conditions: lodash:template; unreachable: -',
+      );
       expect(run.stdout).toMatch(/└─ FeatureFlag {2}at src\/server\.js:30 {2}guard REPORTS=enabled/);
       expect(run.stdout).toMatch(
         /lodash:template \(node_modules\/lodash\/lodash\.js:14826\).*\[sink CVE-2021-23337\]/,
@@ -209,11 +213,40 @@ describe('stella reachgraph slice --graph (local)', () => {
       const args = ['reachgraph', 'slice', '--graph', graphPath, '--cve', 'CVE-2021-23337'];
       const tty = await stellaOnTty(args);
       expect(tty.code).toBe(0);
-      expect(tty.stdout).toContain('\u001b[31mreachable\u001b[39m');
+      expect(tty.stdout).toContain('\u001b[33mgated\u001b[39m');
       expect(tty.stdout).toContain('\u001b[33mguard REPORTS=enabled\u001b[39m');
       const plain = await stellaOnTty(args, { NO_COLOR: '1' });
       expect(plain.stdout).toContain('guard REPORTS=enabled');
       expect(plain.stdout).not.toContain('\u001b[');
+    },
+    SLOW,
+  );
+
+  it(
+    '--assume settles or prunes guards: reachable when the flag is on, not reachable when off',
+    async () => {
+      const args = ['reachgraph', 'slice', '--graph', graphPath, '--cve', 'CVE-2021-23337'];
+      const on = await stella([...args, '--assume', 'REPORTS=enabled, os=linux']);
+      expect(on.code).toBe(0);
+      expect(on.stdout).toContain('cve slice CVE-2021-23337 reachable  assuming REPORTS=enabled, os=linux');
+      expect(on.stdout).not.toContain('reachable only if');
+      const off = await stella([...args, '--assume', 'REPORTS=disabled']);
+      expect(off.stdout).toContain('cve slice CVE-2021-23337 not_reachable');
+      const json = JSON.parse(
+        (await stella([...args, '--assume', 'os=linux,REPORTS=Enabled', '--json'])).stdout,
+      );
+      expect(json.query).toEqual({
+        type: 'cve',
+        cve: 'CVE-2021-23337',
+        assume: { REPORTS: 'Enabled', os: 'linux' },
+      });
+      expect(json.verdict).toBe('reachable');
+      expect(json.paths[0].openGuards).toEqual([]);
+      for (const bad of ['REPORTS', 'REPORTS=a,REPORTS=b', '1x=y']) {
+        const run = await stella([...args, '--assume', bad]);
+        expect({ bad, code: run.code }).toEqual({ bad, code: 2 });
+        expect(run.stderr).toContain('--assume');
+      }
     },
     SLOW,
   );

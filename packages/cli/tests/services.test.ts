@@ -116,7 +116,8 @@ describe('stella reachgraph against the running service', () => {
     async () => {
       const tree = await stella(['reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337'], { env: rgEnv });
       expect(tree.code).toBe(0);
-      expect(tree.stdout).toContain('reachable');
+      expect(tree.stdout).toContain('cve slice CVE-2021-23337 gated');
+      expect(tree.stdout).toContain('reachable only if REPORTS=enabled');
       expect(tree.stdout).toMatch(/└─ FeatureFlag {2}at src\/server\.js:30 {2}guard REPORTS=enabled/);
       const slice = json<{ graphDigest: string; verdict: string; paths: unknown[] }>(
         await stella(['--json', 'reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337', '--no-cache'], {
@@ -125,6 +126,38 @@ describe('stella reachgraph against the running service', () => {
       );
       expect(slice).toMatchObject({ graphDigest: digest, verdict: 'gated' }); // behind REPORTS=enabled
       expect(slice.paths).toHaveLength(1);
+      // --assume goes to the service, which settles or prunes the guard
+      const on = await stella(
+        ['reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337', '--assume', 'os=linux,REPORTS=enabled'],
+        { env: rgEnv },
+      );
+      expect(on.stdout).toContain('cve slice CVE-2021-23337 reachable  assuming REPORTS=enabled, os=linux');
+      expect(on.stdout).not.toContain('reachable only if');
+      const off = json<{ verdict: string; query: unknown }>(
+        await stella(
+          [
+            '--json',
+            'reachgraph',
+            'slice',
+            digest,
+            '--cve',
+            'CVE-2021-23337',
+            '--assume',
+            'REPORTS=disabled',
+          ],
+          {
+            env: rgEnv,
+          },
+        ),
+      );
+      expect(off).toMatchObject({ verdict: 'not_reachable', query: { assume: { REPORTS: 'disabled' } } });
+      const malformed = await stella(
+        ['reachgraph', 'slice', digest, '--cve', 'CVE-2021-23337', '--assume', 'os'],
+        {
+          env: rgEnv,
+        },
+      );
+      expect(malformed.code).toBe(2);
       const bad = await stella(
         ['--json', 'reachgraph', 'slice', digest, '--purl', 'pkg:npm/a', '--depth', '11'],
         {

@@ -85,6 +85,15 @@ describe('ReachGraphClient against the real service', () => {
     const slice = await rg.slice(digest, { cve: 'CVE-2021-23337' });
     expect(slice.query.type).toBe('cve');
     expect(slice.verdict).toBe('gated'); // its only path passes the feature flag REPORTS=enabled
+    const assumed = await rg.slice(digest, {
+      cve: 'CVE-2021-23337',
+      assume: { REPORTS: 'enabled', os: 'linux' },
+    });
+    expect(assumed.query.assume).toEqual({ REPORTS: 'enabled', os: 'linux' });
+    expect(assumed.verdict).toBe('reachable');
+    expect((await rg.slice(digest, { cve: 'CVE-2021-23337', assume: 'REPORTS=disabled' })).verdict).toBe(
+      'not_reachable',
+    );
     expect(slice.paths?.[0]?.hops.length).toBeGreaterThan(0);
     const pages = [];
     for await (const page of rg.slicePages(digest, { file: 'src/**', limit: 1, noCache: true }))

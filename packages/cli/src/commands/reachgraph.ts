@@ -151,6 +151,10 @@ export function registerReachGraph(program: Command, run: Run): void {
       .option('--direction <dir>', 'upstream | downstream | both')
       .option('--sinks-only', 'entrypoint slices: only paths reaching sinks')
       .option('--observed <filter>', 'only | exclude runtime-observed edges')
+      .option(
+        '--assume <pairs>',
+        'KEY=VALUE[,KEY=VALUE…]: prune edges whose EnvGuard/FeatureFlag/PlatformArch guard contradicts them',
+      )
       .option('--limit <n>', 'page size (service)')
       .option('--cursor <cursor>', 'next page (service)')
       .option('--no-cache', 'bypass the service slice caches')
@@ -164,6 +168,7 @@ export function registerReachGraph(program: Command, run: Run): void {
         slice(run(cmd), digest, opts),
       ),
     'stella reachgraph slice blake3:9f2c… --cve CVE-2021-23337',
+    'stella reachgraph slice blake3:9f2c… --cve CVE-2021-23337 --assume "os=linux,FEATURE_X=disabled"',
     'stella reachgraph slice --graph graph.json --purl "pkg:npm/lodash@*" --depth 2 --format dot | dot -Tsvg > slice.svg',
     'stella reachgraph slice blake3:9f2c… --cve CVE-2021-23337 --format openvex --attestation vex.dsse.json > vex.json',
   );

@@ -1,5 +1,6 @@
 import type { SliceParams } from '@stella-ops/client';
 import type { SliceQuery, SliceResponse } from '@stella-ops/core';
+import { formatAssume, isGraphError, parseAssume } from '@stella-ops/graph';
 import { usage } from '../cli-error.js';
 import type { Output } from '../io/output.js';
 import { renderSliceDot, renderSliceMermaid } from '../render/slice-graphviz.js';
@@ -15,6 +16,8 @@ export interface SliceCliOptions {
   direction?: string;
   sinksOnly?: boolean;
   observed?: string;
+  /** Assumptions `KEY=VALUE[,KEY=VALUE…]` (conditional reachability). */
+  assume?: string;
   limit?: string;
   cursor?: string;
   format: string;
@@ -31,6 +34,18 @@ function int(value: string | undefined, name: string): number | undefined {
   return Number(value);
 }
 
+/** `--assume` as assumptions sorted by key (a usage error when malformed); undefined when none. */
+function assumptionsOf(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed = parseAssume(text);
+    return Object.keys(parsed).length > 0 ? { ...parsed } : undefined;
+  } catch (err) {
+    if (isGraphError(err, 'ASSUME_INVALID')) throw usage(`--assume: ${err.message}`);
+    throw err;
+  }
+}
+
 /** The slice query the options describe: exactly one of --cve, --purl, --entrypoint, --file. */
 export function sliceQueryOf(o: SliceCliOptions): SliceQuery {
   const given = (['cve', 'purl', 'entrypoint', 'file'] as const).filter((k) => o[k] !== undefined);
@@ -45,6 +60,7 @@ export function sliceQueryOf(o: SliceCliOptions): SliceQuery {
   const kind = given[0]!;
   const type = kind === 'purl' ? 'package' : kind;
   const depth = int(o.depth, '--depth');
+  const assume = assumptionsOf(o.assume);
   return {
     type,
     [kind]: o[kind],
@@ -52,6 +68,7 @@ export function sliceQueryOf(o: SliceCliOptions): SliceQuery {
     ...(o.direction ? { direction: o.direction as SliceQuery['direction'] } : {}),
     ...(o.sinksOnly ? { sinksOnly: true } : {}),
     ...(o.observed ? { observed: o.observed as SliceQuery['observed'] } : {}),
+    ...(assume ? { assume } : {}),
   };
 }
 
@@ -68,6 +85,7 @@ export function sliceParamsOf(o: SliceCliOptions): SliceParams {
     ...(q.direction ? { direction: q.direction } : {}),
     ...(q.sinksOnly ? { sinksOnly: true } : {}),
     ...(q.observed ? { observed: q.observed } : {}),
+    ...(q.assume ? { assume: formatAssume(q.assume) } : {}),
     ...(limit !== undefined ? { limit } : {}),
     ...(o.cursor ? { cursor: o.cursor } : {}),
     ...(o.cache === false ? { noCache: true } : {}),

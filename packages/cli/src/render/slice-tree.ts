@@ -40,7 +40,12 @@ function header(out: Output, slice: SliceResponse): string {
     ? ` ${out.style(slice.verdict === 'reachable' ? 'red' : slice.verdict === 'not_reachable' ? 'green' : 'yellow', slice.verdict)}`
     : '';
   const counts = `${slice.counts.nodes} nodes, ${slice.counts.edges} edges${slice.counts.paths !== undefined ? `, ${slice.counts.paths} paths` : ''}`;
-  return `${out.style('bold', `${q.type} slice`)} ${subject}${verdict}  (${counts}${slice.truncated ? ', truncated' : ''})`;
+  const assuming = q.assume
+    ? `  assuming ${Object.entries(q.assume)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`
+    : '';
+  return `${out.style('bold', `${q.type} slice`)} ${subject}${verdict}${assuming}  (${counts}${slice.truncated ? ', truncated' : ''})`;
 }
 
 /**
@@ -53,6 +58,8 @@ export function renderSliceTree(out: Output, slice: SliceResponse): string {
   const paths = slice.paths ?? [];
   paths.forEach((path, i) => {
     lines.push('', out.style('bold', `path ${i + 1}: ${path.entrypoint} → ${path.target}`));
+    const open = [...new Set(path.openGuards ?? [])];
+    if (open.length > 0) lines.push(`  ${out.style('yellow', `reachable only if ${open.join(' and ')}`)}`);
     lines.push(`  ${nodeLabel(out, path.entrypoint, nodes.get(path.entrypoint))}`);
     path.hops.forEach((hop, depth) => {
       const pad = `  ${'   '.repeat(depth)}`;
@@ -72,7 +79,9 @@ export function renderSliceTree(out: Output, slice: SliceResponse): string {
   if (slice.sinks) {
     lines.push(
       '',
-      `sinks reachable: ${slice.sinks.reachable.join(', ') || '-'}; unreachable: ${slice.sinks.unreachable.join(', ') || '-'}`,
+      `sinks reachable: ${slice.sinks.reachable.join(', ') || '-'}; ${
+        slice.sinks.gated?.length ? `only under conditions: ${slice.sinks.gated.join(', ')}; ` : ''
+      }unreachable: ${slice.sinks.unreachable.join(', ') || '-'}`,
     );
   }
   if (slice.nextCursor) lines.push('', out.style('dim', `more: --cursor ${slice.nextCursor}`));

@@ -42,6 +42,7 @@ function sliceQuery(q: SliceParams): Record<string, string | number | boolean | 
     direction: q.direction,
     sinksOnly: q.sinksOnly,
     observed: q.observed,
+    assume: assumeParam(q.assume),
     limit: q.limit,
     cursor: q.cursor,
   };

@@ -62,6 +62,11 @@ export interface SliceParams extends CallOptions {
   /** Entrypoint slices: only paths that reach sinks. */
   sinksOnly?: boolean;
   observed?: 'only' | 'exclude';
+  /**
+   * Assumptions (`KEY=VALUE[,KEY=VALUE…]` or an object): edges whose conditional guard they
+   * contradict are pruned, guards they satisfy are no longer open.
+   */
+  assume?: string | Readonly<Record<string, string>>;
   /** Page size (paths, or nodes for slices without paths). */
   limit?: number;
   /** `nextCursor` of the previous page. */

@@ -39,9 +39,13 @@ export function parseAssume(text: string): Assumptions {
   return sortedAssumptions(out);
 }
 
-/** `KEY=VALUE,…` in key order: the text {@link parseAssume} reads back to the same assumptions. */
-export function formatAssume(assume: Assumptions): string {
+/**
+ * `KEY=VALUE,…` in key order: the text {@link parseAssume} reads back to the same assumptions
+ * (accepts the `query.assume` type of slice-response.v1, whose values are typed optional).
+ */
+export function formatAssume(assume: Readonly<Record<string, string | undefined>>): string {
   return Object.entries(assume)
+    .filter((e): e is [string, string] => e[1] !== undefined)
     .sort((a, b) => compareKeys(a[0], b[0]))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
