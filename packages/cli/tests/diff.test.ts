@@ -15,10 +15,11 @@ let dir: string;
 let env: Record<string, string>;
 let base: string;
 let head: string;
-const files = { base: '', head: '' };
+let guarded: string;
+const files = { base: '', head: '', guarded: '' };
 
 /** The example graph, and the same graph after a change that makes the server call lodash.zipObjectDeep. */
-async function graphs(): Promise<{ baseGraph: ReachGraph; headGraph: ReachGraph }> {
+async function graphs(): Promise<{ baseGraph: ReachGraph; headGraph: ReachGraph; guardedGraph: ReachGraph }> {
   const baseGraph = JSON.parse(await readFile(EXAMPLE, 'utf8')) as ReachGraph;
   const headGraph = structuredClone(baseGraph);
   headGraph.nodes.push({
@@ -29,24 +30,33 @@ async function graphs(): Promise<{ baseGraph: ReachGraph; headGraph: ReachGraph 
     isSink: true,
     cves: ['CVE-2020-8203'],
   });
+  const guardedGraph = structuredClone(headGraph);
   headGraph.edges.push({
     from: 'src/server.js:main',
     to: 'lodash:zipObjectDeep',
     why: { type: 'DirectCall' },
   });
-  return { baseGraph, headGraph };
+  guardedGraph.edges.push({
+    from: 'src/server.js:main',
+    to: 'lodash:zipObjectDeep',
+    why: { type: 'FeatureFlag', guard: 'ZIP=enabled' },
+  });
+  return { baseGraph, headGraph, guardedGraph };
 }
 
 beforeAll(async () => {
   svc = await startServices('cli_diff');
   dir = await mkdtemp(join(tmpdir(), 'stella-cli-diff-'));
   env = { STELLA_REACHGRAPH_URL: svc.reachgraphUrl, STELLA_TOKEN: await svc.reachgraphToken() };
-  const { baseGraph, headGraph } = await graphs();
+  const { baseGraph, headGraph, guardedGraph } = await graphs();
   files.base = join(dir, 'base.json');
   files.head = join(dir, 'head.json');
+  files.guarded = join(dir, 'guarded.json');
   await writeFile(files.base, JSON.stringify(baseGraph));
   await writeFile(files.head, JSON.stringify(headGraph));
-  for (const f of [files.base, files.head]) {
+  await writeFile(files.guarded, JSON.stringify(guardedGraph));
+  guarded = await reachGraphDigest(guardedGraph);
+  for (const f of [files.base, files.head, files.guarded]) {
     const run = await stella(['reachgraph', 'upsert', f, '--json'], { env });
     expect(run.code).toBe(0);
   }
@@ -141,6 +151,72 @@ describe('stella reachgraph diff against the running service', () => {
       ]) {
         const run = await stella(['reachgraph', 'diff', ...args], { env });
         expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      }
+    },
+    SLOW,
+  );
+});
+
+describe('stella reachgraph diff with conditions', () => {
+  const GATED =
+    '~ newly gated: lodash:zipObjectDeep via src/server.js:main → lodash:zipObjectDeep  [only if ZIP=enabled]';
+
+  it(
+    'passes a sink that is newly reachable only behind a feature flag, unless --fail-on gated',
+    async () => {
+      const run = await stella(['reachgraph', 'diff', guarded, base, '--cve', 'CVE-2020-8203'], { env });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('CVE-2020-8203: unknown → gated');
+      expect(run.stdout).toContain(GATED);
+      const strict = await stella(
+        ['reachgraph', 'diff', guarded, base, '--cve', 'CVE-2020-8203', '--fail-on', 'gated'],
+        { env },
+      );
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain(
+        'NEWLY_REACHABLE: 1 sink(s) newly reachable or gated: lodash:zipObjectDeep',
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    'fails with --assume that turns the flag on, online and offline alike; a malformed --assume is a usage error',
+    async () => {
+      const args = ['--cve', 'CVE-2020-8203', '--assume', 'ZIP=enabled', '--json'];
+      const online = await stella(['reachgraph', 'diff', guarded, base, ...args], { env });
+      const offline = await stella([
+        'reachgraph',
+        'diff',
+        '--graph',
+        files.guarded,
+        '--base-graph',
+        files.base,
+        ...args,
+      ]);
+      expect([online.code, offline.code]).toEqual([1, 1]);
+      expect(JSON.parse(online.stdout).query).toEqual({
+        type: 'cve',
+        cve: 'CVE-2020-8203',
+        assume: { ZIP: 'enabled' },
+      });
+      expect(offline.stdout).toBe(online.stdout);
+      const off = await stella(
+        ['reachgraph', 'diff', guarded, base, '--cve', 'CVE-2020-8203', '--assume', 'ZIP=disabled'],
+        {
+          env,
+        },
+      );
+      expect(off.code).toBe(0);
+      expect(off.stdout).toContain('CVE-2020-8203: unknown → not_reachable');
+      expect(off.stdout).not.toContain('newly');
+      expect(off.stdout).toContain('· lodash:zipObjectDeep: absent → unreachable');
+      for (const bad of ['1ZIP=on', 'ZIP', 'ZIP=on,ZIP=off']) {
+        const run = await stella(
+          ['reachgraph', 'diff', guarded, base, '--cve', 'CVE-2020-8203', '--assume', bad],
+          { env },
+        );
+        expect({ bad, code: run.code }).toEqual({ bad, code: 2 });
       }
     },
     SLOW,

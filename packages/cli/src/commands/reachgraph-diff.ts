@@ -1,5 +1,12 @@
 import { type ReachGraph, type ReachGraphDiff, type SliceQuery, validate } from '@stella-ops/core';
-import { diffSlices, loadGraph, sliceGraph } from '@stella-ops/graph';
+import {
+  type Assumptions,
+  diffSlices,
+  isGraphError,
+  loadGraph,
+  parseAssume,
+  sliceGraph,
+} from '@stella-ops/graph';
 import type { Command } from 'commander';
 import { CliError, usage } from '../cli-error.js';
 import type { CommandContext } from '../context.js';
@@ -34,14 +41,26 @@ function checkOptions(o: DiffCliOptions): void {
   }
 }
 
+/** `--assume` parsed (a malformed one is a usage error, exit 2, checked before any request). */
+function assumptionsOf(o: DiffCliOptions): Assumptions {
+  if (o.assume === undefined) return {};
+  try {
+    return parseAssume(o.assume);
+  } catch (err) {
+    if (isGraphError(err, 'ASSUME_INVALID')) throw usage(`--assume: ${err.message}`);
+    throw err;
+  }
+}
+
 /** The query both local graphs are sliced with (validated as `stella reachgraph slice` does). */
 function localQuery(o: DiffCliOptions): SliceQuery {
-  return sliceQueryOf({
+  const query = sliceQueryOf({
     format: 'tree',
     ...(o.cve !== undefined ? { cve: o.cve } : { file: o.file as string }),
     ...(o.observed !== undefined ? { observed: o.observed } : {}),
-    ...(o.assume !== undefined ? { assume: o.assume } : {}),
   });
+  const assume = assumptionsOf(o);
+  return Object.keys(assume).length > 0 ? { ...query, assume: { ...assume } } : query;
 }
 
 async function readGraph(ctx: CommandContext, file: string): Promise<ReachGraph> {
@@ -88,6 +107,7 @@ async function diff(
   o: DiffCliOptions,
 ): Promise<void> {
   checkOptions(o);
+  assumptionsOf(o);
   const offline = o.graph !== undefined || o.baseGraph !== undefined;
   if (offline && (digest !== undefined || baseDigest !== undefined)) {
     throw usage('give two digests or --graph and --base-graph, not both');

@@ -20,7 +20,8 @@ function short(digest: string): string {
 
 /**
  * A diff for people: the verdicts, then one line per sink that changed (`+` newly reachable, `-`
- * no longer reachable, `~` gated changes) with the route that explains it, then the path counts.
+ * no longer reachable, `~` gated changes) with the route that explains it, `·` the other status
+ * changes (e.g. a sink that appeared unreachable), then the path counts.
  */
 export function renderDiffText(out: Output, diff: ReachGraphDiff): string {
   const q = diff.query;
@@ -43,6 +44,9 @@ export function renderDiffText(out: Output, diff: ReachGraphDiff): string {
     lines.push(out.style('green', `- no longer reachable: ${s}${via(paths.removed, s, 'was via')}`));
   for (const s of sinks.noLongerGated)
     lines.push(out.style('green', `~ no longer gated: ${s}${via(paths.removed, s, 'was via')}`));
+  const quiet = (c: { base: string; head: string }) =>
+    ![c.base, c.head].some((status) => status === 'reachable' || status === 'gated');
+  for (const c of sinks.changed.filter(quiet)) lines.push(`· ${c.node}: ${c.base} → ${c.head}`);
   if (sinks.changed.length === 0) lines.push('no sink changed');
   if (sinks.stillReachable.length > 0) lines.push(`= still reachable: ${sinks.stillReachable.join(', ')}`);
   const c = diff.counts;
