@@ -21,10 +21,30 @@ const graphPair: fc.Arbitrary<[ReachGraph, ReachGraph]> = fc.oneof(
   ),
 );
 
-const query = fc.oneof(
-  fc.constantFrom(...CVES).map((cve) => ({ type: 'cve' as const, cve })),
-  fc.constantFrom('src/**', 'lib/*.js', '**/*.ts').map((file) => ({ type: 'file' as const, file })),
+/** Assumptions on the keys the arbitrary graphs' guards use (or none). */
+const assume = fc.option(
+  fc
+    .record(
+      {
+        DEBUG: fc.constantFrom('true', 'false'),
+        FEATURE_X: fc.constantFrom('enabled', 'disabled'),
+        os: fc.constant('linux'),
+      },
+      { requiredKeys: [] },
+    )
+    .filter((a) => Object.keys(a).length > 0),
+  { nil: undefined },
 );
+
+const query = fc
+  .tuple(
+    fc.oneof(
+      fc.constantFrom(...CVES).map((cve) => ({ type: 'cve' as const, cve })),
+      fc.constantFrom('src/**', 'lib/*.js', '**/*.ts').map((file) => ({ type: 'file' as const, file })),
+    ),
+    assume,
+  )
+  .map(([q, a]): SliceResponse['query'] => (a === undefined ? q : { ...q, assume: a }));
 
 function sliceOf(d: ReachGraph, q: SliceResponse['query'], digest: string): SliceResponse {
   return sliceGraph(createGraph(d, { digest }), q, UNLIMITED);
