@@ -13,6 +13,8 @@ export { createReachGraphClient } from './reachgraph/reachgraph-client.js';
 export type {
   ArtifactGraphs,
   BuildRequest,
+  BundleDownload,
+  BundleParams,
   DiffParams,
   EvidenceParams,
   GraphDownload,

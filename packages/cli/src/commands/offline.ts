@@ -14,6 +14,7 @@ import type { CommandContext } from '../context.js';
 import type { CliIo } from '../io/cli-io.js';
 import { readInput, readJson } from '../io/read-input.js';
 import { examples } from './help.js';
+import { isEvidenceBundle, verifyBundleFile } from './verify-bundle.js';
 
 type Run = (cmd: Command) => CommandContext;
 
@@ -74,7 +75,9 @@ async function verifyFile(io: CliIo, file: string, keyFiles: string[]) {
   const keys = await Promise.all(
     keyFiles.map(async (path) => ({ publicKeyPem: await readFile(path, 'utf8') })),
   );
-  const thing = signedThing(await readJson(io, file));
+  const doc = await readJson(io, file);
+  if (isEvidenceBundle(doc)) throw usage('this is an evidence bundle: verify it with --offline');
+  const thing = signedThing(doc);
   const verified =
     thing.kind === 'bundle'
       ? await verifySigstoreBundle(thing.value, keys)
@@ -127,9 +130,9 @@ export function registerOffline(program: Command, run: Run): void {
     program
       .command('verify')
       .description(
-        'verify a DSSE envelope or a Sigstore bundle (also {envelope} / {attestation} documents) against public keys, offline',
+        'verify a DSSE envelope or a Sigstore bundle (also {envelope} / {attestation} documents) against public keys, or (--offline) every claim of an evidence bundle; no network',
       )
-      .argument('<file>', 'envelope or bundle JSON, - for stdin')
+      .argument('<file>', 'envelope, Sigstore bundle or (--offline) evidence bundle JSON, - for stdin')
       .option(
         '--key <pem>',
         'trusted public key (PEM file); repeat for several',
@@ -137,25 +140,36 @@ export function registerOffline(program: Command, run: Run): void {
         [],
       )
       .option('--payload', 'print the verified payload')
-      .action(async (file: string, opts: { key: string[]; payload?: boolean }, cmd: Command) => {
-        const ctx = run(cmd);
-        const verified = await verifyFile(ctx.io, file, opts.key);
-        const payload = Buffer.from(verified.payload).toString('utf8');
-        ctx.out.result(
-          {
-            verified: true,
-            kind: verified.kind,
-            payloadType: verified.payloadType,
-            keyIds: verified.keyIds,
-            ...(opts.payload ? { payload } : {}),
-          },
-          () =>
-            opts.payload
-              ? payload
-              : `${ctx.out.style('green', 'verified')} ${verified.kind} ${verified.payloadType} by ${verified.keyIds.join(', ')}`,
-        );
-      }),
+      .option(
+        '--offline',
+        'the file is an evidence bundle (stella reachgraph bundle): print every check, exit 3 when one fails; --key pins who must have signed',
+      )
+      .action(
+        async (file: string, opts: { key: string[]; payload?: boolean; offline?: boolean }, cmd: Command) => {
+          const ctx = run(cmd);
+          if (opts.offline) {
+            await verifyBundleFile(ctx, file, opts.key);
+            return;
+          }
+          const verified = await verifyFile(ctx.io, file, opts.key);
+          const payload = Buffer.from(verified.payload).toString('utf8');
+          ctx.out.result(
+            {
+              verified: true,
+              kind: verified.kind,
+              payloadType: verified.payloadType,
+              keyIds: verified.keyIds,
+              ...(opts.payload ? { payload } : {}),
+            },
+            () =>
+              opts.payload
+                ? payload
+                : `${ctx.out.style('green', 'verified')} ${verified.kind} ${verified.payloadType} by ${verified.keyIds.join(', ')}`,
+          );
+        },
+      ),
     'stella verify manifest.json --key signals.pem',
     'stella verify bundle.sigstore.json --key builder.pem --payload',
+    'stella verify evidence.json --offline --key reachgraph.pem --key signals.pem',
   );
 }

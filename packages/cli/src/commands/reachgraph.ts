@@ -11,6 +11,7 @@ import { readJson } from '../io/read-input.js';
 import { uploadBody } from '../io/upload-body.js';
 import { writeFileAtomic } from '../io/write-output.js';
 import { examples } from './help.js';
+import { registerReachGraphBundle } from './reachgraph-bundle.js';
 import { registerReachGraphDiff } from './reachgraph-diff.js';
 import { readReplayInputs } from './replay-inputs.js';
 import { type EvidenceCliOptions, printEvidence, wantsEvidence } from './slice-evidence.js';
@@ -174,6 +175,7 @@ export function registerReachGraph(program: Command, run: Run): void {
   );
 
   registerReachGraphDiff(rg, run);
+  registerReachGraphBundle(rg, run);
 
   examples(
     rg

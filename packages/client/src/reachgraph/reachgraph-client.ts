@@ -13,7 +13,14 @@ import { Transport } from '../http/transport.js';
 import { collect, verifyChunks } from '../http/verify-digest.js';
 import { type CallOptions, type ClientOptions, resolveOptions } from '../options.js';
 import type { VerifiedStream } from '../signals/types.js';
-import type { DiffParams, EvidenceParams, ReachGraphClient, SliceParams } from './types.js';
+import type {
+  BundleDownload,
+  BundleParams,
+  DiffParams,
+  EvidenceParams,
+  ReachGraphClient,
+  SliceParams,
+} from './types.js';
 
 const BASE = '/v1/reachgraphs';
 const seg = encodeURIComponent;
@@ -216,6 +223,29 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
       const actual = await blake3(Buffer.from(envelope.payload, 'base64'));
       if (actual !== digest) throw new DigestMismatchError(digest, actual, 'DSSE payload');
       return envelope;
+    },
+
+    async bundle(digest, params) {
+      const res = await http.send({
+        method: 'GET',
+        path: `${BASE}/${seg(digest)}/bundle`,
+        query: {
+          cve: params.cve,
+          assume: assumeParam(params.assume),
+          include: params.includeGraph ? 'graph' : undefined,
+        },
+        idempotent: true,
+        ...signal(params),
+      });
+      const bytes = await res.bytes();
+      let bundle: BundleDownload['bundle'];
+      try {
+        bundle = JSON.parse(bytes.toString('utf8')) as BundleDownload['bundle'];
+      } catch (err) {
+        throw clientError('RESPONSE_INVALID', 'the evidence bundle is not JSON', err);
+      }
+      const fileName = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+      return { bytes, bundle, ...(fileName ? { fileName } : {}) };
     },
 
     async delete(digest, opts) {

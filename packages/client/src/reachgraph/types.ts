@@ -8,6 +8,7 @@ import type {
   ReachGraphSignature,
   ReplayRequest,
   ReplayResponse,
+  SchemaTypes,
   SliceResponse,
 } from '@stella-ops/core';
 import type { RequestBody } from '../http/body.js';
@@ -105,6 +106,24 @@ export interface VexDownload {
   vex: OpenVexDocument;
 }
 
+/** What an offline evidence bundle asks for: one CVE, optional assumptions, optionally the graph. */
+export interface BundleParams extends CallOptions {
+  cve: string;
+  /** Assumptions: `KEY=VALUE[,KEY=VALUE…]` or an object. */
+  assume?: string | Readonly<Record<string, string>>;
+  /** Carry the canonical graph, so its digest and the slice can be recomputed offline. */
+  includeGraph?: boolean;
+}
+
+/** An offline evidence bundle (`reachgraph.bundle@v1`) as the service sent it. */
+export interface BundleDownload {
+  /** The canonical JSON bytes as served. */
+  bytes: Buffer;
+  bundle: SchemaTypes['evidence-bundle@v1'];
+  /** The file name of `Content-Disposition`, when the service offered one. */
+  fileName?: string;
+}
+
 /** The graphs of one artifact. */
 export interface ArtifactGraphs {
   artifactDigest: string;
@@ -144,6 +163,11 @@ export interface ReachGraphClient {
   sliceAttestation(digest: string, params: EvidenceParams): Promise<DsseEnvelope>;
   /** `GET /v1/reachgraphs/{digest}/dsse`, its payload verified against `digest`. */
   dsse(digest: string, opts?: CallOptions): Promise<DsseEnvelope>;
+  /**
+   * `GET /v1/reachgraphs/{digest}/bundle?cve=…`: the offline evidence bundle of a CVE (check it with
+   * `verifyEvidenceBundle` from `@stella-ops/graph`).
+   */
+  bundle(digest: string, params: BundleParams): Promise<BundleDownload>;
   /** `DELETE /v1/reachgraphs/{digest}` (admin scope). */
   delete(digest: string, opts?: CallOptions): Promise<void>;
   /** `POST /v1/reachgraphs/build`. */
