@@ -36,6 +36,7 @@ describe('public API', () => {
       'cveSlice',
       'cveSubgraph',
       'decodeGraph',
+      'diffSlices',
       'edgeAt',
       'encodeGraph',
       'entrypointNodes',
