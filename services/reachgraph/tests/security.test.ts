@@ -126,6 +126,12 @@ describe('tenant isolation (issue 10 §3)', () => {
       ],
       ['DSSE envelope', 'GET', `/v1/reachgraphs/${digest}/dsse`, `/v1/reachgraphs/${MISSING}/dsse`],
       [
+        'diff',
+        'GET',
+        `/v1/reachgraphs/${digest}/diff/${digest}?cve=CVE-2021-23337`,
+        `/v1/reachgraphs/${MISSING}/diff/${digest}?cve=CVE-2021-23337`,
+      ],
+      [
         'graphs by artifact',
         'GET',
         `/v1/reachgraphs/by-artifact/${artifactDigest}`,
@@ -192,6 +198,7 @@ describe('JWT validation and scopes (issue 10 §3)', () => {
       ['GET', `/v1/reachgraphs/${digest}`, 'reachgraph:read'],
       ['GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-23337`, 'reachgraph:read'],
       ['GET', `/v1/reachgraphs/${digest}/dsse`, 'reachgraph:read'],
+      ['GET', `/v1/reachgraphs/${digest}/diff/${digest}?cve=CVE-2021-23337`, 'reachgraph:read'],
       ['GET', `/v1/reachgraphs/by-artifact/${artifactDigest}`, 'reachgraph:read'],
       ['DELETE', `/v1/reachgraphs/${MISSING}`, 'reachgraph:admin'],
     ] as const;
