@@ -883,7 +883,7 @@ export interface RuntimeFactProvenanceV1 {
   factTypes: ('invocation' | 'call' | 'load')[];
 }
 /**
- * An OpenVEX v0.2.0 document, written for Stella Reach from the OpenVEX specification v0.2.0 (https://github.com/openvex/spec, OPENVEX-SPEC.md and openvex_json_schema.json; the specification is published by the OpenVEX project under the Community Specification License 1.0, its repository under Apache-2.0). Same members, types, status and justification labels and conditional rules as the official schema: `not_affected` needs a `justification` or an `impact_statement` (both allowed), `affected` needs an `action_statement`, a product or subcomponent needs an `@id` or `identifiers`. The IRIs the specification allows are checked as URIs (the validator has no `iri` format; every IRI Stella Reach writes is an ASCII URI).
+ * An OpenVEX v0.2.0 document, written for Stella Reach (Apache-2.0, like the rest of this repository) from the OpenVEX specification v0.2.0 (https://github.com/openvex/spec, OPENVEX-SPEC.md); it restates the format's rules in JSON Schema and copies no file of that project. Same members, types, status and justification labels and conditional rules as the official schema: `not_affected` needs a `justification` or an `impact_statement` (both allowed), `affected` needs an `action_statement`, a product or subcomponent needs an `@id` or `identifiers`. The IRIs the specification allows are checked as URIs (the validator has no `iri` format; every IRI Stella Reach writes is an ASCII URI).
  */
 export interface Openvex0201 {
   /**
