@@ -130,7 +130,7 @@ export async function signedBundle(opts: BundleOptions): Promise<EvidenceBundle>
   };
   const slice = sliceGraph(await loadGraph(graph), { type: 'cve', cve: CVE }, engine);
   const sliceDigest = await blake3(canonicalizeToBytes(slice));
-  const vex = {
+  const vex: EvidenceBundle['vex'] = {
     '@context': 'https://openvex.dev/ns/v0.2.0',
     '@id': `https://stella-ops.org/vex/${graphDigest}`,
     author: 'Stella Reach',
