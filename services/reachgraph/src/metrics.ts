@@ -10,6 +10,7 @@ export interface ReachGraphMetrics {
   graphLruBytes: Gauge;
   graphLruEntries: Gauge;
   rateLimited: Counter<'limit'>;
+  diffs: Counter<'type' | 'outcome'>;
 }
 
 export function createServiceMetrics(registry: Registry): ReachGraphMetrics {
@@ -60,6 +61,12 @@ export function createServiceMetrics(registry: Registry): ReachGraphMetrics {
       name: 'reachgraph_rate_limited_total',
       help: 'Requests refused by the rate limits',
       labelNames: ['limit'] as const,
+      registers,
+    }),
+    diffs: new Counter({
+      name: 'reachgraph_diffs_total',
+      help: 'Reachability diffs answered, by query type and outcome (newly_reachable: a sink became reachable, else unchanged)',
+      labelNames: ['type', 'outcome'] as const,
       registers,
     }),
   };

@@ -277,6 +277,12 @@ describe('GET /v1/reachgraphs/{digest}/diff/{baseDigest}', () => {
     problem(await once(), 429, 'RATE_LIMITED');
   });
 
+  it('counts diffs by query type and outcome in /metrics', async () => {
+    const metrics = (await request(app).get('/metrics')).text;
+    expect(metrics).toMatch(/reachgraph_diffs_total\{type="cve",outcome="newly_reachable"\} [1-9]/);
+    expect(metrics).toMatch(/reachgraph_diffs_total\{type="file",outcome="unchanged"\} [1-9]/);
+  });
+
   it('is documented in /openapi.json with its schema and error codes', async () => {
     const openapi = (await request(app).get('/openapi.json')).body;
     const op = openapi.paths['/v1/reachgraphs/{digest}/diff/{baseDigest}'].get;

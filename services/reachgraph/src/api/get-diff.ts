@@ -16,6 +16,10 @@ export function getDiff(ctx: AppContext): RequestHandler {
     const query = parseDiffRequest(req.query as Record<string, unknown>);
     const { tenant } = callerOf(req);
     const diff = await diffGraphs(ctx, { tenant, digest, baseDigest, query });
+    ctx.metrics.diffs.inc({
+      type: query.type,
+      outcome: diff.sinks.newlyReachable.length > 0 ? 'newly_reachable' : 'unchanged',
+    });
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json(diff);
   };
