@@ -1,6 +1,7 @@
 import { type ReachGraph, type ReachGraphEdge, reachGraphDigest, validate } from '@stella-ops/core';
 import { cleanRedisPrefix, redisTestUrl } from '@stella-ops/testkit';
 import type { Express } from 'express';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createSuite, type Suite, token } from './helpers.js';
@@ -275,6 +276,39 @@ describe('GET /v1/reachgraphs/{digest}/diff/{baseDigest}', () => {
         .set('Authorization', readOnly);
     expect((await once()).status).toBe(200);
     problem(await once(), 429, 'RATE_LIMITED');
+  });
+
+  it('answers random query strings with 200 or a 400 of a known code, never anything else', async () => {
+    const CODES = ['QUERY_INVALID', 'CVE_INVALID', 'GLOB_INVALID', 'ASSUME_INVALID'];
+    const value = fc.oneof(
+      fc.constantFrom(
+        'CVE-2020-8203',
+        'src/**',
+        '{a',
+        'ZIP=enabled',
+        'ZIP',
+        '1X=y',
+        'only',
+        '',
+        '%00',
+        '%ZZ',
+      ),
+      fc.string({ maxLength: 12 }).map(encodeURIComponent),
+    );
+    const pair = fc.tuple(fc.constantFrom('cve', 'file', 'assume', 'observed', 'limit', 'q', 'cve'), value);
+    await fc.assert(
+      fc.asyncProperty(fc.array(pair, { maxLength: 4 }), async (pairs) => {
+        const q = pairs.map(([k, v]) => `${k}=${v}`).join('&');
+        const res = await diff(added, base, q);
+        if (res.status === 200) validate('reachgraph.diff@v1', res.body);
+        else {
+          expect({ q, status: res.status }).toEqual({ q, status: 400 });
+          expect(CODES.concat(['PATH_INVALID', 'REQUEST_INVALID'])).toContain(res.body.code);
+          validate('problem@v1', res.body);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('counts diffs by query type and outcome in /metrics', async () => {
