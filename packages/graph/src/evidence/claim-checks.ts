@@ -146,6 +146,30 @@ export function checkVexDigest(state: BundleState): BundleCheck {
   return verdictOf('vex.digest', failures, `the OpenVEX document is ${digest}, as the statement says`);
 }
 
+/** The OpenVEX status each verdict implies. */
+const VEX_STATUS: Record<string, string> = {
+  reachable: 'affected',
+  gated: 'affected',
+  not_reachable: 'not_affected',
+  unknown: 'under_investigation',
+};
+
+/** Where the OpenVEX statements say something else than the slice (another CVE, another status). */
+function vexDisagreements(vex: BundleState['bundle']['vex'], verdict: unknown, query: unknown): string[] {
+  const cve = (query as { cve?: unknown }).cve;
+  const want = VEX_STATUS[String(verdict)];
+  const out: string[] = [];
+  for (const [i, s] of vex.statements.entries()) {
+    const st = s as { vulnerability?: { name?: unknown }; status?: unknown };
+    if (st.vulnerability?.name !== cve)
+      out.push(`VEX statement ${i} is about ${String(st.vulnerability?.name)}, not ${String(cve)}`);
+    if (want !== undefined && st.status !== want) {
+      out.push(`VEX statement ${i} says ${String(st.status)}, the verdict ${String(verdict)} means ${want}`);
+    }
+  }
+  return out;
+}
+
 /** `predicate.claim`: the signed claim (graph, query, verdict, sinks, witnesses) is the slice's. */
 export function checkClaim(state: BundleState): BundleCheck {
   if (!state.statement) return skipped('predicate.claim', 'no statement');
@@ -176,6 +200,7 @@ export function checkClaim(state: BundleState): BundleCheck {
     failures.push(
       `the predicate's truncated is ${String(p.truncated)}, the slice's ${String(slice.truncated)}`,
     );
+  failures.push(...vexDisagreements(state.bundle.vex, slice.verdict, slice.query));
   const paths = new Set((slice.paths ?? []).map((path) => canonicalize(path)));
   const witnesses = Array.isArray(p.witnesses) ? p.witnesses : [];
   const foreign = witnesses.filter((w) => !paths.has(canonicalize(w as object)));

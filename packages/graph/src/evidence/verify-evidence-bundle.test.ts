@@ -66,6 +66,15 @@ describe('verifyEvidenceBundle', () => {
     );
   });
 
+  it('fails predicate.claim for a signed VEX status the verdict does not imply', async () => {
+    const b = await signedBundle({ reachgraphKey: rg, signalsKey: signals, vexStatus: 'under_investigation' });
+    const v = await verifyEvidenceBundle(b);
+    expect(failedNames(v)).toEqual(['predicate.claim']);
+    expect(detailOf(v, 'predicate.claim')).toMatch(
+      /VEX statement 0 says under_investigation, the verdict \w+ means affected/,
+    );
+  });
+
   it('fails slice.digest for a changed slice path', async () => {
     const b = copy();
     const path = b.slice.paths?.[0] as { hops: { to: string }[] } | undefined;

@@ -57,6 +57,8 @@ export interface BundleOptions {
   signGraph?: boolean;
   /** Include the canonical graph (default true). */
   includeGraph?: boolean;
+  /** The VEX status to sign (default `affected`, what the example's verdict implies). */
+  vexStatus?: string;
 }
 
 const encode = (value: unknown) => Buffer.from(canonicalize(value), 'utf8');
@@ -140,7 +142,7 @@ export async function signedBundle(opts: BundleOptions): Promise<EvidenceBundle>
       {
         vulnerability: { name: CVE },
         products: [{ '@id': 'pkg:npm/orders-api@1.0.0' }],
-        status: 'affected',
+        status: (opts.vexStatus ?? 'affected') as 'affected',
         action_statement: 'entrypoint → lodash.template',
       },
     ],
