@@ -20,6 +20,9 @@ type Run = (cmd: Command) => CommandContext;
 
 const GRAPH_DIGEST = /^blake3:[a-f0-9]{64}$/;
 
+/** The service's default slice limits (SLICE_MAX_NODES, SLICE_MAX_PATHS): offline diffs agree with online ones. */
+const SERVICE_LIMITS = { maxNodes: 50_000, maxPaths: 1_000 };
+
 /** The options of `stella reachgraph diff` as commander gives them. */
 interface DiffCliOptions {
   cve?: string;
@@ -72,7 +75,7 @@ async function localDiff(ctx: CommandContext, o: DiffCliOptions): Promise<ReachG
   const query = localQuery(o);
   const [head, base] = await Promise.all([readGraph(ctx, o.graph), readGraph(ctx, o.baseGraph)]);
   const [h, b] = await Promise.all([loadGraph(head), loadGraph(base)]);
-  return diffSlices(sliceGraph(b, query), sliceGraph(h, query));
+  return diffSlices(sliceGraph(b, query, SERVICE_LIMITS), sliceGraph(h, query, SERVICE_LIMITS));
 }
 
 async function remoteDiff(
