@@ -158,6 +158,20 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
         422,
         'GRAPH_INVALID',
       );
+      // Its row, written while the index was being built, was rolled back with it.
+      const refused = await reachGraphDigest(dangling);
+      expect((await request(app).get(`/v1/reachgraphs/${refused}`).set('Authorization', A)).status).toBe(404);
+      const owner = new pg.Client({ connectionString: suite.db.url });
+      await owner.connect();
+      try {
+        const { rows } = await owner.query(
+          'select count(*)::int as n from reachgraph.subgraphs where digest = $1',
+          [refused],
+        );
+        expect(rows[0].n).toBe(0);
+      } finally {
+        await owner.end();
+      }
       problem(
         await request(app)
           .post('/v1/reachgraphs')

@@ -93,21 +93,24 @@ export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUp
   }
   const canonicalZst = zstdCompress(prepared.canonical);
   const own = await ctx.signatures.signIfEnabled(prepared.canonical);
-  const indexed = await up.job.finish(prepared.digest, prepared.doc);
+  const indexing = up.job.finish(prepared.digest, prepared.doc);
   const signatures = dedupeSignatures([...uploaded, ...own]);
+  // The store writes the canonical JSON while the index worker finishes the binary form.
   const result = await ctx.store.insert(tenant, {
     digest: prepared.digest,
     artifact: { name: prepared.doc.artifact.name, digest: prepared.doc.artifact.digest },
-    nodeCount: indexed.nodeCount,
-    edgeCount: indexed.edgeCount,
     canonicalZst,
     canonicalSize: prepared.canonical.length,
-    binaryZst: indexed.binaryZst,
-    binarySize: indexed.binary.length,
     signatures,
-    purls: indexed.purls,
-    cves: indexed.cves,
     createdBy: actor.principal,
+    index: indexing.then((i) => ({
+      nodeCount: i.nodeCount,
+      edgeCount: i.edgeCount,
+      binaryZst: i.binaryZst,
+      binarySize: i.binary.length,
+      purls: i.purls,
+      cves: i.cves,
+    })),
   });
   const created = result === 'created';
   // Lost a race with an identical upload: still record the signatures this upload carried.
@@ -115,7 +118,10 @@ export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUp
   const meta = await ctx.store.meta(tenant, prepared.digest);
   if (!meta) throw new Error('graph vanished right after it was stored');
   ctx.metrics.upserts.inc({ result: created ? 'created' : 'existing' });
-  if (created) ctx.graphs.remember(prepared.digest, compactGraph(indexed.binary), indexed.binary.length);
+  if (created) {
+    const indexed = await indexing;
+    ctx.graphs.remember(prepared.digest, compactGraph(indexed.binary), indexed.binary.length);
+  }
   return {
     status: created ? 201 : 200,
     digest: prepared.digest,

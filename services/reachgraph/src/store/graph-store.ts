@@ -13,20 +13,29 @@ export interface GraphMeta {
   createdAt: string;
 }
 
+/** A new graph's binary form and lookup keys (what the index worker makes). */
+export interface NewGraphIndex {
+  nodeCount: number;
+  edgeCount: number;
+  binaryZst: Buffer;
+  binarySize: number;
+  purls: string[];
+  cves: string[];
+}
+
 /** Everything written for a new graph, in one transaction. */
 export interface NewGraph {
   digest: string;
   artifact: { name: string; digest: string };
-  nodeCount: number;
-  edgeCount: number;
   canonicalZst: Buffer;
   canonicalSize: number;
-  binaryZst: Buffer;
-  binarySize: number;
   signatures: SignatureRow[];
-  purls: string[];
-  cves: string[];
   createdBy: string;
+  /**
+   * The binary form and lookups, possibly still being computed: the row and its canonical JSON are
+   * written meanwhile, in the same transaction, which rolls back if this rejects.
+   */
+  index: Promise<NewGraphIndex>;
 }
 
 /** Who did something, for the audit trails. */
@@ -53,7 +62,10 @@ export interface ReplayLogEntry {
  * only that tenant's rows: another tenant's graph is indistinguishable from a missing one.
  */
 export interface GraphStore {
-  /** Stores a graph with its lookups; `existing` when that tenant already has the digest. */
+  /**
+   * Stores a graph with its lookups; `existing` when that tenant already has the digest (then
+   * `graph.index` is not waited for).
+   */
   insert(tenant: string, graph: NewGraph): Promise<'created' | 'existing'>;
   meta(tenant: string, digest: string): Promise<GraphMeta | undefined>;
   exists(tenant: string, digest: string): Promise<boolean>;

@@ -7,6 +7,9 @@ import type { Actor, GraphMeta, GraphStore, NewGraph, ReplayLogEntry } from './g
 
 const DIGEST = /^blake3:[a-f0-9]{64}$/;
 
+/** The binary form's placeholder until the index worker's answer is written (same transaction). */
+const EMPTY = Buffer.alloc(0);
+
 const META_COLUMNS = [
   'tenant',
   'digest',
@@ -40,7 +43,12 @@ export class PgGraphStore implements GraphStore {
   constructor(private readonly pool: pg.Pool) {}
 
   insert(tenant: string, g: NewGraph): Promise<'created' | 'existing'> {
+    // Not waited for when the graph exists already: its failure must not go unhandled.
+    g.index.catch(() => {});
     return withTenant(this.pool, tenant, async (tx) => {
+      // The row and its canonical JSON go first, while the binary form may still be computed (on
+      // the index worker): PostgreSQL writes the larger half of the bytes meanwhile. The row is
+      // invisible to others until the commit.
       const inserted = await tx.run(
         qb
           .insertInto('subgraphs')
@@ -49,12 +57,12 @@ export class PgGraphStore implements GraphStore {
             digest: g.digest,
             artifact_name: g.artifact.name,
             artifact_digest: g.artifact.digest,
-            node_count: g.nodeCount,
-            edge_count: g.edgeCount,
+            node_count: 0,
+            edge_count: 0,
             canonical_size: g.canonicalSize,
             canonical_zst: g.canonicalZst,
-            binary_size: g.binarySize,
-            binary_zst: g.binaryZst,
+            binary_size: 0,
+            binary_zst: EMPTY,
             signatures: JSON.stringify(g.signatures),
             created_by: g.createdBy,
           })
@@ -62,14 +70,23 @@ export class PgGraphStore implements GraphStore {
           .returning('digest'),
       );
       if (inserted.length === 0) return 'existing';
+      const index = await g.index;
+      // Filled in once, inside the transaction that inserted the row (the schema types keep these
+      // columns immutable everywhere else). An unchanged out-of-line value (the canonical JSON)
+      // keeps its TOAST data on update.
+      await tx.client.query(
+        `update reachgraph.subgraphs set node_count = $2, edge_count = $3, binary_size = $4, binary_zst = $5
+         where digest = $1`,
+        [g.digest, index.nodeCount, index.edgeCount, index.binarySize, index.binaryZst],
+      );
       await tx.run(
         qb
           .insertInto('artifact_index')
           .values({ tenant, artifact_digest: g.artifact.digest, digest: g.digest }),
       );
       for (const [table, column, values] of [
-        ['purl_index', 'purl', g.purls],
-        ['cve_index', 'cve', g.cves],
+        ['purl_index', 'purl', index.purls],
+        ['cve_index', 'cve', index.cves],
       ] as const) {
         if (values.length === 0) continue;
         await tx.client.query(
