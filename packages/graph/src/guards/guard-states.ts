@@ -18,11 +18,8 @@ export interface GuardStates {
   readonly byExplanation: Uint8Array;
   /** Per edge (forward order): 1 when the assumptions contradict its guard; null when none do. */
   readonly pruned: Uint8Array | null;
-  /**
-   * Per edge: 1 when it is pruned or its guard is open — the edges a path without open guards may
-   * not use; null when there are none (every path is unconditional).
-   */
-  readonly blocked: Uint8Array | null;
+  /** Whether some explanation's guard is open (else every path is unconditional). */
+  readonly anyOpen: boolean;
 }
 
 /** The conditional guards of a graph's explanations (query-independent). */
@@ -82,31 +79,21 @@ export function guardStates(g: Graph, assume: Assumptions | undefined): GuardSta
 function statesOf(g: Graph, c: Conditionals, assume: Assumptions | undefined): GuardStates {
   const byExplanation = new Uint8Array(g.explanations.type.length);
   let anyPruned = false;
-  let anyBlocked = false;
+  let anyOpen = false;
   for (let i = 0; i < c.explanations.length; i++) {
     const status = guardStatus(c.guards[i] as ConditionalGuard, assume);
     const code =
       status === 'open' ? GUARD_OPEN : status === 'satisfied' ? GUARD_SATISFIED : GUARD_CONTRADICTED;
     byExplanation[c.explanations[i] as number] = code;
     if (code === GUARD_CONTRADICTED) anyPruned = true;
-    if (code !== GUARD_SATISFIED) anyBlocked = true;
+    if (code === GUARD_OPEN) anyOpen = true;
   }
-  const explanation = g.edges.explanation;
-  const perEdge = (test: (code: number) => boolean): Uint8Array => {
-    const mask = new Uint8Array(g.edgeCount);
+  let pruned: Uint8Array | null = null;
+  if (anyPruned) {
+    const explanation = g.edges.explanation;
+    pruned = new Uint8Array(g.edgeCount);
     for (let k = 0; k < g.edgeCount; k++)
-      if (test(byExplanation[explanation[k] as number] as number)) mask[k] = 1;
-    return mask;
-  };
-  return {
-    assume,
-    byExplanation,
-    pruned: anyPruned ? perEdge((s) => s === GUARD_CONTRADICTED) : null,
-    blocked: anyBlocked ? perEdge((s) => s === GUARD_OPEN || s === GUARD_CONTRADICTED) : null,
-  };
-}
-
-/** The status code of edge `k`'s guard. */
-export function edgeGuardState(g: Graph, states: GuardStates, k: number): number {
-  return states.byExplanation[g.edges.explanation[k] as number] as number;
+      if (byExplanation[explanation[k] as number] === GUARD_CONTRADICTED) pruned[k] = 1;
+  }
+  return { assume, byExplanation, pruned, anyOpen };
 }

@@ -1,14 +1,14 @@
 import type { Assumptions } from '../guards/assume.js';
-import { type GuardStates, guardStates } from '../guards/guard-states.js';
+import { GUARD_OPEN, type GuardStates, guardStates } from '../guards/guard-states.js';
 import { FLAG_ENTRYPOINT, type Graph } from '../model/graph.js';
-import { type Admission, admissionOf, withoutEdges } from './admission.js';
+import { type Admission, admissionOf, edgeAdmitted, withoutEdges } from './admission.js';
 import { bfs, type Reach } from './bfs.js';
 import type { ObservedFilter } from './types.js';
 
 // Query-independent facts about a graph, computed on first use and kept for its lifetime (graphs
 // are immutable): the admission of each observed filter, the entrypoints, forward reach from all
-// entrypoints (over every edge, and over edges without an open guard), and an index from CVE to the
-// nodes that carry it. Facts under assumptions are computed per query and not kept.
+// entrypoints, and an index from CVE to the nodes that carry it. Facts under assumptions that prune
+// edges are computed per query and not kept.
 
 /** What a slice works inside: an observed filter's admission under a query's assumptions. */
 export interface FilterFacts {
@@ -20,8 +20,6 @@ export interface FilterFacts {
   reach?: Reach;
   /** 1 for every node forward-reachable from an admitted entrypoint. */
   reachMask?: Uint8Array;
-  /** 1 for every node reachable so over edges whose guard is not open. */
-  unguardedMask?: Uint8Array;
 }
 
 interface Derived {
@@ -95,24 +93,38 @@ export function entrypointReach(g: Graph, facts: FilterFacts): { reach: Reach; m
 }
 
 /**
- * 1 for every node reachable from an admitted entrypoint of `facts` over edges whose guard is not
- * open (unguarded, not conditional, or satisfied by the assumptions).
+ * 1 for every node of `region` reachable from an admitted entrypoint of `facts` over admitted edges
+ * whose guard is not open (unguarded, not conditional, or satisfied by the assumptions), inside
+ * `region`; null when no guard is open (then that is every reached node). With `region` the nodes
+ * on some entrypoint→target path the answer is exact for the targets, since a path without open
+ * guards lies inside it; and the search costs no more than the slice itself.
  */
-export function unguardedReach(g: Graph, facts: FilterFacts): Uint8Array {
-  if (!facts.unguardedMask) {
-    const blocked = facts.guards.blocked;
-    if (blocked === null) {
-      facts.unguardedMask = entrypointReach(g, facts).mask;
-    } else {
-      // `blocked` holds the pruned edges too, so it replaces the admission's own `pruned`.
-      const admission = withoutEdges({ ...facts.admission, pruned: null }, blocked);
-      const reach = bfs(g, facts.entries, true, Number.POSITIVE_INFINITY, admission);
-      const mask = new Uint8Array(g.nodeCount);
-      for (let k = 0; k < reach.order.length; k++) mask[reach.order[k] as number] = 1;
-      facts.unguardedMask = mask;
+export function unguardedReach(g: Graph, facts: FilterFacts, region: Uint8Array): Uint8Array | null {
+  if (!facts.guards.anyOpen) return null;
+  const { admission, entries } = facts;
+  const status = facts.guards.byExplanation;
+  const explanation = g.edges.explanation;
+  const { offsets, targets } = g.forward;
+  const mask = new Uint8Array(g.nodeCount);
+  const queue: number[] = [];
+  for (const e of entries) {
+    if (region[e] === 1 && mask[e] === 0) {
+      mask[e] = 1;
+      queue.push(e);
     }
   }
-  return facts.unguardedMask;
+  for (let head = 0; head < queue.length; head++) {
+    const u = queue[head] as number;
+    const end = offsets[u + 1] as number;
+    for (let k = offsets[u] as number; k < end; k++) {
+      const v = targets[k] as number;
+      if (mask[v] === 1 || region[v] !== 1) continue;
+      if (status[explanation[k] as number] === GUARD_OPEN || !edgeAdmitted(g, admission, k, u, v)) continue;
+      mask[v] = 1;
+      queue.push(v);
+    }
+  }
+  return mask;
 }
 
 /** The nodes whose CVE list holds `cve`, ascending. */
