@@ -7,6 +7,7 @@ import {
   type RuntimeFactProvenance,
   sha256Canonical,
 } from '@stella-ops/core';
+import { type EvidenceBundle, verifyEvidenceBundle } from '@stella-ops/graph';
 import pg from 'pg';
 import { servicesBuilt } from './support/processes.js';
 import { type Stack, startStack } from './support/stack.js';
@@ -125,6 +126,37 @@ describe('Signals feeds ReachGraph (both services as processes)', () => {
     expect(inline.status).toBe(201);
     inlineDigest = inline.body['digest'] as string;
     expect(inlineDigest).not.toBe(digest);
+  });
+
+  it('answers an offline evidence bundle that verifies with no network against the pinned keys', async () => {
+    const res = await fetch(
+      `${stack.reachgraphUrl}/v1/reachgraphs/${digest}/bundle?cve=CVE-2021-23337&include=graph`,
+      {
+        headers: { authorization: `Bearer ${stack.reachgraphToken()}` },
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="reachgraph-[0-9a-f]{16}-CVE-2021-23337\.bundle\.json"$/,
+    );
+    const bundle = (await res.json()) as EvidenceBundle;
+    // the evidence Signals signed, as ReachGraph kept it when it verified the inputs
+    expect(bundle.inputs.callgraphs.map((c) => c.manifest.digest)).toEqual([manifest.digest]);
+    expect(bundle.inputs.runtimeFacts.map((r) => r.provenance.provenanceHash)).toEqual([
+      batch.provenanceHash,
+    ]);
+    expect(bundle.inputs.documents.map((d) => d.digest)).toEqual([sha256Canonical(OSV)]);
+    const verification = await verifyEvidenceBundle(bundle, {
+      trustedKeys: [
+        { publicKeyPem: stack.reachgraphPublicKeyPem },
+        { publicKeyPem: stack.signalsPublicKeyPem },
+      ],
+    });
+    // the graph is not signed (SIGN_GRAPHS off): its digest and the slice are recomputed from the included graph
+    expect(verification.checks.filter((c) => c.status !== 'ok').map((c) => [c.name, c.status])).toEqual([
+      ['graph.envelope', 'skipped'],
+    ]);
+    expect(verification.ok).toBe(true);
   });
 
   it('answers the CVE slice with explained paths and runtime badges on every hop', async () => {

@@ -29,6 +29,9 @@ export interface Stack {
   s3: S3TestServer;
   bucket: string;
   reachgraphDb: TestDatabase;
+  /** The public keys (PEM) Signals signs manifests and attestations with, and ReachGraph slice evidence. */
+  signalsPublicKeyPem: string;
+  reachgraphPublicKeyPem: string;
   /** Bearer tokens for Signals (by principal) and ReachGraph. */
   signalsToken(principal: 'scanner-worker' | 'runtime-agent' | 'policy-engine'): string;
   /** A ReachGraph token (read and write) for `tenant` (default the suite's tenant). */
@@ -63,6 +66,8 @@ export async function startStack(): Promise<Stack> {
     const bucket = uniqueBucketName('e2e');
     const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const signingPublicPem = String(signing.publicKey.export({ type: 'spki', format: 'pem' }));
+    // ReachGraph signs slice evidence (not graphs: SIGN_GRAPHS stays off) with a key of its own.
+    const evidenceKey = generateKeyPairSync('ed25519');
     const signalsPort = await freePort();
     let reachgraphPort = await freePort();
     while (reachgraphPort === signalsPort) reachgraphPort = await freePort();
@@ -94,6 +99,10 @@ export async function startStack(): Promise<Stack> {
       tenant: TENANT,
       signalsKeyId: SIGNALS_KEY_ID,
       signalsPublicKeyPem: signingPublicPem,
+      overrides: {
+        REACHGRAPH_SIGNING_KEY_PEM: String(evidenceKey.privateKey.export({ type: 'pkcs8', format: 'pem' })),
+        REACHGRAPH_SIGNING_KEY_ID: 'reachgraph-e2e',
+      },
     });
     const reachgraphBin = serviceBin('reachgraph');
     await runCommand(reachgraphBin, ['migrate'], reachgraphEnv);
@@ -106,6 +115,8 @@ export async function startStack(): Promise<Stack> {
       s3,
       bucket,
       reachgraphDb,
+      signalsPublicKeyPem: signingPublicPem,
+      reachgraphPublicKeyPem: String(evidenceKey.publicKey.export({ type: 'spki', format: 'pem' })),
       signalsToken: (principal) => signalsToken(principal, TENANT),
       reachgraphToken: (tenant = TENANT) => reachgraphToken(tenant),
       async stop() {
