@@ -61,6 +61,7 @@ const KNOWN = new Set([
   'CANONICAL_JSON_INVALID',
   'FORMAT_INVALID',
   'SIGNING_KEY_NOT_CONFIGURED',
+  'ASSUME_INVALID',
 ]);
 
 /** fast-check runs per endpoint: ~1,300 requests, under a minute on the shared CI box. */
@@ -69,6 +70,7 @@ const RUNS = {
   getGraph: 80,
   slice: 200,
   dsse: 60,
+  bundle: 60,
   deleteGraph: 60,
   byArtifact: 60,
   replay: 120,
@@ -440,6 +442,38 @@ describe('ReachGraph under hostile input (issue 10 §2)', () => {
         { numRuns: runs },
       );
     }
+  });
+
+  it('GET /v1/reachgraphs/{digest}/bundle: random digests, CVEs, assumptions and include values', async () => {
+    const endpoint = 'GET /v1/reachgraphs/{digest}/bundle';
+    ledger.plan(endpoint, RUNS.bundle);
+    const bundleQuery = fc
+      .array(
+        fc.oneof(
+          fc.tuple(fc.constant('cve'), fc.oneof(fc.constant('CVE-2021-23337'), queryValue)),
+          fc.tuple(
+            fc.constant('assume'),
+            fc.oneof(fc.constantFrom('os=linux', 'os=linux,os=darwin', '=', ','), queryValue),
+          ),
+          fc.tuple(fc.constant('include'), fc.oneof(fc.constantFrom('graph', 'all'), queryValue)),
+          fc.tuple(fc.constantFrom('q', 'limit', 'format'), queryValue),
+        ),
+        { maxLength: 3 },
+      )
+      .map((pairs) => new URLSearchParams(pairs).toString());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof({ weight: 1, arbitrary: digestish }, { weight: 3, arbitrary: fc.constant(digest) }),
+        bundleQuery,
+        async (d, q) => {
+          const res = await request(server.url)
+            .get(`/v1/reachgraphs/${d}/bundle?${q}`)
+            .set('Authorization', A);
+          judge(endpoint, res, [d, decoded(d), q, decoded(q)]);
+        },
+      ),
+      { numRuns: RUNS.bundle },
+    );
   });
 
   it('DELETE /v1/reachgraphs/{digest}: random digests delete nothing', async () => {

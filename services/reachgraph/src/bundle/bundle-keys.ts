@@ -23,8 +23,8 @@ function knownKeys(cfg: ServerConfig): { reachgraph: BundleKey[]; signals: Bundl
 /**
  * The public keys of the signers of `envelopes`: for each signature, the known key with its keyid
  * (ReachGraph's own and trusted upload keys for the graph and the slice statement, the trusted
- * Signals keys for input evidence). A signature without a keyid brings every key of its side. A
- * signer the service no longer knows is left out: the verifier then reports that envelope.
+ * Signals keys for input evidence). A signature whose keyid names none of them (or that has none)
+ * brings every key of its side: DSSE keyids are hints, and the verifier tries every bundled key.
  */
 export function signerKeys(
   cfg: ServerConfig,
@@ -35,11 +35,8 @@ export function signerKeys(
   for (const side of ['reachgraph', 'signals'] as const) {
     for (const envelope of envelopes[side]) {
       for (const signature of envelope?.signatures ?? []) {
-        const keys =
-          signature.keyid === undefined
-            ? known[side]
-            : known[side].filter((k) => k.keyid === signature.keyid);
-        out.push(...keys);
+        const named = known[side].filter((k) => k.keyid === signature.keyid);
+        out.push(...(named.length > 0 ? named : known[side]));
       }
     }
   }
