@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { CVES, smallGraph } from '../__tests__/arbitraries.js';
 import { demoGraph } from '../__tests__/demo-graph.js';
-import { DIGEST } from '../__tests__/fixtures.js';
+import { DIGEST, edge, fn, graph } from '../__tests__/fixtures.js';
 import { isGraphError } from '../error.js';
 import { createGraph } from '../model/create-graph.js';
 import type { Graph } from '../model/graph.js';
@@ -128,6 +129,83 @@ describe('corrupt binary graphs', () => {
     const utf8 = copy();
     utf8[section(utf8, 'stringBlob')] = 0xff;
     expect(() => decodeGraph(forge(utf8))).toThrow(binaryInvalid);
+  });
+
+  describe('a string table with text beyond ASCII', () => {
+    const nonAscii = () =>
+      encodeGraph(
+        graph(
+          [
+            fn('app:main', { symbol: 'main', file: 'src/ünïcödé.js', isEntrypoint: true }),
+            fn('app:λ', { symbol: 'λ→𝔉', file: 'src/日本.js' }),
+          ],
+          [edge('app:main', 'app:λ')],
+        ),
+      );
+
+    it('decodes every string back', () => {
+      const g = decodeGraph(nonAscii());
+      const strings = Array.from({ length: g.strings.size }, (_, i) => g.strings.get(i));
+      expect(strings).toEqual(expect.arrayContaining(['app:λ', 'λ→𝔉', 'src/ünïcödé.js', 'src/日本.js']));
+    });
+
+    it('refuses bytes that are not UTF-8 (a lone surrogate, an overlong form, a stray continuation)', () => {
+      const bytes = nonAscii();
+      const blob = section(bytes, 'stringBlob');
+      const at = Buffer.from(bytes.subarray(blob)).indexOf(Buffer.from('λ→', 'utf8'));
+      expect(at).toBeGreaterThan(0);
+      for (const bad of [[0xed, 0xa0, 0x80], [0xc0, 0xaf], [0x80]]) {
+        const changed = bytes.slice();
+        changed.set(bad, blob + at);
+        expect(() => decodeGraph(forge(changed))).toThrow(binaryInvalid);
+      }
+    });
+
+    it('refuses a string offset that starts inside a character', () => {
+      const bytes = nonAscii();
+      const offsets = section(bytes, 'stringOffsets');
+      const blob = section(bytes, 'stringBlob');
+      const view = new DataView(bytes.buffer, bytes.byteOffset);
+      const g = decodeGraph(bytes);
+      // the string right after 'app:λ' (node 1's id) starts one byte earlier: inside the 'λ'
+      const lambda = Array.from({ length: g.strings.size }, (_, i) => g.strings.get(i)).indexOf('app:λ');
+      const next = offsets + (lambda + 1) * 4;
+      u32(bytes, next, view.getUint32(next, true) - 1);
+      expect(bytes[blob + view.getUint32(next, true)]).toBe(0xbb);
+      expect(() => decodeGraph(forge(bytes))).toThrow(binaryInvalid);
+    });
+
+    it('node:buffer isUtf8 accepts exactly what a fatal UTF-8 TextDecoder accepts', () => {
+      const decoder = new TextDecoder('utf-8', { fatal: true });
+      const accepts = (b: Uint8Array) => {
+        try {
+          decoder.decode(b);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const utf8ish = fc.oneof(
+        fc.uint8Array({ maxLength: 24 }),
+        fc
+          .array(
+            fc.oneof(
+              fc.integer({ min: 0x80, max: 0xff }),
+              fc.constantFrom(0xe2, 0x86, 0x92, 0xed, 0xa0, 0xf0),
+            ),
+            {
+              maxLength: 12,
+            },
+          )
+          .map((a) => Uint8Array.from(a)),
+        fc.string({ unit: 'binary' }).map((s) => new TextEncoder().encode(s)),
+      );
+      fc.assert(
+        fc.property(utf8ish, (b) => {
+          expect(isUtf8(b)).toBe(accepts(b));
+        }),
+      );
+    });
   });
 
   it('full verification also catches forged sort order and a reverse index that disagrees', () => {
