@@ -7,7 +7,7 @@ import {
   type SliceResponse,
 } from '@stella-ops/core';
 import { createGraph, decodeGraph, encodeGraph, type Graph, sliceGraph } from '@stella-ops/graph';
-import { zstdCompress, zstdDecompress } from './zstd.js';
+import { BINARY_GRAPH_ZSTD_LEVEL, zstdCompress, zstdDecompress } from './zstd.js';
 
 /**
  * The one place the service meets the core library's canonical form and the graph engine: what is
@@ -81,7 +81,7 @@ export async function indexDocument(
     nodeCount: graph.nodeCount,
     edgeCount: graph.edgeCount,
     binary,
-    binaryZst: zstdCompress(binary),
+    binaryZst: zstdCompress(binary, BINARY_GRAPH_ZSTD_LEVEL),
     purls: [...purls].sort(),
     cves: [...cves].sort(),
   };

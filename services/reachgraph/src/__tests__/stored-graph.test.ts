@@ -1,6 +1,6 @@
 import { createGraph, encodeGraph, generateReachGraph, sliceGraph } from '@stella-ops/graph';
-import { decodeStoredGraph, hasContentChecksum } from '../engine.js';
-import { zstdCompress } from '../zstd.js';
+import { decodeStoredGraph, digestGraph, hasContentChecksum, indexDocument } from '../engine.js';
+import { BINARY_GRAPH_ZSTD_LEVEL, ZSTD_LEVEL, zstdCompress } from '../zstd.js';
 
 const DIGEST = `blake3:${'3'.repeat(64)}`;
 
@@ -15,6 +15,19 @@ describe('stored binary graphs', () => {
     const noChecksum = Buffer.from(zstdCompress(binary));
     noChecksum[4] = (noChecksum[4] as number) & ~0x04;
     expect(hasContentChecksum(noChecksum)).toBe(false);
+  });
+
+  it('are written at the binary level by the indexer, and rows written at the default level read back the same', async () => {
+    const { doc: normalized, digest } = await digestGraph(doc);
+    const indexed = await indexDocument(normalized, digest);
+    expect(indexed.binaryZst).toEqual(zstdCompress(indexed.binary, BINARY_GRAPH_ZSTD_LEVEL));
+    expect(hasContentChecksum(indexed.binaryZst)).toBe(true);
+    const now = decodeStoredGraph(indexed.binaryZst);
+    const before = decodeStoredGraph(zstdCompress(indexed.binary, ZSTD_LEVEL));
+    expect(now.bytes).toBe(indexed.binary.length);
+    expect(sliceGraph(now.graph, { type: 'cve', cve })).toEqual(
+      sliceGraph(before.graph, { type: 'cve', cve }),
+    );
   });
 
   it('decode to a graph that slices like the original', () => {
