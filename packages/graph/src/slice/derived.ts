@@ -1,7 +1,7 @@
 import type { Assumptions } from '../guards/assume.js';
 import { GUARD_OPEN, type GuardStates, guardStates } from '../guards/guard-states.js';
-import { FLAG_ENTRYPOINT, type Graph } from '../model/graph.js';
-import { type Admission, admissionOf, edgeAdmitted, withoutEdges } from './admission.js';
+import { FLAG_ENTRYPOINT, type Graph, NO_OBSERVATION } from '../model/graph.js';
+import { type Admission, admissionOf, withoutEdges } from './admission.js';
 import { bfs, type Reach } from './bfs.js';
 import type { ObservedFilter } from './types.js';
 
@@ -93,35 +93,47 @@ export function entrypointReach(g: Graph, facts: FilterFacts): { reach: Reach; m
 }
 
 /**
- * 1 for every node of `region` reachable from an admitted entrypoint of `facts` over admitted edges
- * whose guard is not open (unguarded, not conditional, or satisfied by the assumptions), inside
- * `region`; null when no guard is open (then that is every reached node). With `region` the nodes
- * on some entrypoint→target path the answer is exact for the targets, since a path without open
- * guards lies inside it; and the search costs no more than the slice itself.
+ * Which of `targets` (nodes of `region`) are reachable from an admitted entrypoint of `facts` over
+ * admitted edges whose guard is not open (unguarded, not conditional, or satisfied by the
+ * assumptions): a mask over nodes. With `region` the nodes on some entrypoint→target path this is
+ * exact, since such a path lies inside it; the search stays in the region and stops once every
+ * target is found. Null when no guard is open (then every reached target is).
  */
-export function unguardedReach(g: Graph, facts: FilterFacts, region: Uint8Array): Uint8Array | null {
+export function unguardedReach(
+  g: Graph,
+  facts: FilterFacts,
+  region: Uint8Array,
+  targets: readonly number[],
+): Uint8Array | null {
   if (!facts.guards.anyOpen) return null;
+  const mask = new Uint8Array(g.nodeCount);
   const { admission, entries } = facts;
+  // Nodes of `region` are admitted already; only edges can still be left out.
+  const edgeObs = admission.dropObservedEdges ? g.edges.observation : null;
+  const pruned = admission.pruned;
   const status = facts.guards.byExplanation;
   const explanation = g.edges.explanation;
-  const { offsets, targets } = g.forward;
-  const mask = new Uint8Array(g.nodeCount);
-  const queue: number[] = [];
-  for (const e of entries) {
-    if (region[e] === 1 && mask[e] === 0) {
-      mask[e] = 1;
-      queue.push(e);
-    }
-  }
-  for (let head = 0; head < queue.length; head++) {
+  const { offsets, targets: next } = g.forward;
+  const wanted = new Uint8Array(g.nodeCount);
+  for (const t of targets) wanted[t] = 1;
+  let missing = targets.length;
+  const queue = new Uint32Array(g.nodeCount);
+  let tail = 0;
+  const visit = (v: number) => {
+    mask[v] = 1;
+    queue[tail++] = v;
+    if (wanted[v] === 1) missing--;
+  };
+  for (const e of entries) if (region[e] === 1 && mask[e] === 0) visit(e);
+  for (let head = 0; head < tail && missing > 0; head++) {
     const u = queue[head] as number;
     const end = offsets[u + 1] as number;
     for (let k = offsets[u] as number; k < end; k++) {
-      const v = targets[k] as number;
-      if (mask[v] === 1 || region[v] !== 1) continue;
-      if (status[explanation[k] as number] === GUARD_OPEN || !edgeAdmitted(g, admission, k, u, v)) continue;
-      mask[v] = 1;
-      queue.push(v);
+      const v = next[k] as number;
+      if (mask[v] === 1 || region[v] !== 1 || status[explanation[k] as number] === GUARD_OPEN) continue;
+      if (pruned !== null && pruned[k] === 1) continue;
+      if (edgeObs !== null && edgeObs[k] !== NO_OBSERVATION) continue;
+      visit(v);
     }
   }
   return mask;

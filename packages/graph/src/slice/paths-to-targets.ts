@@ -12,7 +12,10 @@ export interface TargetPaths {
   fwd: Reach;
   /** 1 for every node on some entrypoint→target path. */
   onPath: Uint8Array;
-  /** 1 for every target with such a path. */
+  /**
+   * For every target: 0 when no such path exists, 1 when one does, 2 when moreover a listed path
+   * depends on no open guard.
+   */
   reached: Uint8Array;
   /** Explained paths, ordered by (target id, entrypoint id, length, node sequence). */
   paths: SlicePath[];
@@ -58,7 +61,11 @@ export function pathsToTargets(
       const k = Math.min(limits.pathsPerPair, want - paths.length);
       const found = kShortestPaths(g, e, dist, k, limits.maxExpansionsPerPair, admission);
       if (found.cut) pathsCut = true;
-      for (const p of found.paths) paths.push(explainPath(g, p, admission, guards, hops));
+      for (const p of found.paths) {
+        const path = explainPath(g, p, admission, guards, hops);
+        if (path.openGuards?.length === 0) reached[t] = 2;
+        paths.push(path);
+      }
       if (paths.length >= want) break;
     }
     clearReach(dist, queue, count);

@@ -376,4 +376,25 @@ describe('slices agree with a brute-force reference on random graphs', () => {
       { numRuns: RUNS },
     );
   });
+  it('the verdict and the sinks do not depend on how many paths are listed', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(smallGraph, guardedGraph),
+        fc.constantFrom(...CVES),
+        assumptions,
+        fc.integer({ min: 1, max: 3 }),
+        (d, cve, assume, maxPaths) => {
+          const g = createGraph(d, { digest: DIGEST });
+          const query = { cve, ...assumeField(assume) };
+          const all = cveSlice(g, query, UNLIMITED);
+          const few = cveSlice(g, query, { maxPaths, pathsPerPair: 1 });
+          expect({ verdict: few.verdict, sinks: few.sinks }).toEqual({
+            verdict: all.verdict,
+            sinks: all.sinks,
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
 });
