@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createClient } from './api/client.js';
 import { useToken } from './api/token.js';
 import { ArtifactPage } from './components/artifact-page.js';
+import { DiffPage } from './components/diff-page.js';
 import { FindGraph } from './components/find-graph.js';
 import { GraphPage } from './components/graph-page.js';
 import { Link } from './components/link.js';
@@ -16,6 +17,7 @@ let generation = 0;
 function pageKey(route: ReturnType<typeof useRoute>[0]): string {
   if (route.page === 'graph') return `graph:${route.digest}`;
   if (route.page === 'artifact') return `artifact:${route.artifact}`;
+  if (route.page === 'diff') return `diff:${route.digest}`;
   return route.page;
 }
 
@@ -79,6 +81,15 @@ export function App() {
         )}
         {route.page === 'graph' && (
           <GraphPage
+            route={route}
+            client={client}
+            clientKey={clientKey}
+            navigate={navigate}
+            onRequestToken={requestToken}
+          />
+        )}
+        {route.page === 'diff' && (
+          <DiffPage
             route={route}
             client={client}
             clientKey={clientKey}

@@ -162,7 +162,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await expect(paths.count()).resolves.toBe(2);
     const flag = paths.filter({ hasText: 'renderCustomTemplate' });
     await expect(flag.locator('.chain-text').textContent()).resolves.toBe(FLAG_CHAIN);
-    await expect(flag.locator('.guards .guard').allTextContents()).resolves.toEqual([
+    await expect(flag.locator('.only-if .guard-open').allTextContents()).resolves.toEqual([
       'CUSTOM_REPORTS=enabled',
     ]);
     const hops = flag.getByRole('list', { name: /^Hops of path/ }).locator('li[data-hop]');
@@ -330,7 +330,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     // A hash-style link (as a banner might print) opens the same view at its path-style URL.
     await first.page.goto(`${base}/ui/#/graph/${digest}?cve=${CVE}`);
     await first.page.waitForURL(graphUrl(`?cve=${CVE}`));
-    await first.page.locator('[data-verdict="reachable"]').waitFor();
+    await first.page.locator('[data-verdict="gated"]').waitFor();
     expect(first.errors).toEqual([]);
     await first.context.close();
 
@@ -362,7 +362,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await searchCve(page, CVE);
     await page.getByRole('status').filter({ hasText: 'Loading the slice…' }).waitFor();
     release();
-    await page.locator('[data-verdict="reachable"]').waitFor();
+    await page.locator('[data-verdict="gated"]').waitFor();
     await expect(page.getByText('Loading the slice…').count()).resolves.toBe(0);
     await page.unroute('**/v1/reachgraphs/*/slice?*');
 

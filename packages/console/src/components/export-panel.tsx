@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { exportSlice } from '../export/index.js';
 import type { SliceResponse } from '../model/types.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../routing/route.js';
+import { download } from './download.js';
 
 const NAMES: Record<ExportFormat, string> = { json: 'JSON', dot: 'DOT', mermaid: 'Mermaid' };
 const PREVIEW_CHARS = 200_000;
@@ -10,17 +11,6 @@ interface Props {
   slice: SliceResponse;
   format: ExportFormat;
   onFormat: (format: ExportFormat) => void;
-}
-
-function download(text: string, mediaType: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: mediaType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The slice as JSON, DOT or Mermaid: a preview, a download and a copy button. */

@@ -3,6 +3,7 @@ import type { ReachGraphClient } from '../api/client.js';
 import type { SliceResponse } from '../model/types.js';
 import { type Route, routeHref, type Search, sliceQueryString } from '../routing/route.js';
 import type { Navigate } from '../routing/use-route.js';
+import { Link } from './link.js';
 import { SearchForm } from './search-form.js';
 import { SliceView } from './slice-view.js';
 import { Empty, Loading, RequestProblem } from './status.js';
@@ -48,6 +49,13 @@ export function GraphPage({ route, client, clientKey, navigate, onRequestToken }
   const state = useRequest<SliceResponse>(key, (signal) =>
     client.slice(route.digest, search as Search, signal),
   );
+  const assumeProblem =
+    state.status === 'failed' && state.problem.code === 'ASSUME_INVALID' ? state.problem : undefined;
+  const diffSearch =
+    search && (search.type === 'cve' || search.type === 'file')
+      ? { type: search.type, value: search.value, ...(search.assume ? { assume: search.assume } : {}) }
+      : undefined;
+  const diff: Route = { page: 'diff', digest: route.digest, ...(diffSearch ? { search: diffSearch } : {}) };
   return (
     <section aria-labelledby="graph-heading">
       <h1 id="graph-heading" tabIndex={-1}>
@@ -57,7 +65,13 @@ export function GraphPage({ route, client, clientKey, navigate, onRequestToken }
         key={search ? sliceQueryString(search) : ''}
         initial={search}
         onSearch={(s) => navigate({ ...route, search: s, node: undefined })}
+        assumeProblem={assumeProblem}
       />
+      <p class="page-links">
+        <Link href={routeHref(diff)} onNavigate={() => navigate(diff)}>
+          Compare with a base graph
+        </Link>
+      </p>
       {!search && (
         <Empty>
           <p>
@@ -67,7 +81,7 @@ export function GraphPage({ route, client, clientKey, navigate, onRequestToken }
         </Empty>
       )}
       {search && state.status === 'loading' && <Loading what="the slice" />}
-      {search && state.status === 'failed' && (
+      {search && state.status === 'failed' && !assumeProblem && (
         <RequestProblem problem={state.problem} onRequestToken={onRequestToken} />
       )}
       {search && state.status === 'done' && (
@@ -78,7 +92,14 @@ export function GraphPage({ route, client, clientKey, navigate, onRequestToken }
               Permalink
             </a>
           </div>
-          <SliceView slice={state.value} route={{ ...route, search }} navigate={navigate} />
+          <SliceView
+            slice={state.value}
+            route={{ ...route, search }}
+            navigate={navigate}
+            client={client}
+            clientKey={clientKey}
+            onRequestToken={onRequestToken}
+          />
         </>
       )}
     </section>

@@ -13,6 +13,42 @@ interface Props {
   firstIndex: number;
 }
 
+/**
+ * The conditions of a path: "only if" a chip per open guard (what must hold for the path to
+ * exist), then the other guards it passes (settled by the assumptions, or not conditions at all).
+ */
+export function PathConditions({ path }: { path: SlicePath }) {
+  const open = path.openGuards ?? [];
+  const settled = (path.guards ?? []).filter((g) => !open.includes(g));
+  return (
+    <>
+      {open.length > 0 && (
+        <p class="only-if">
+          Reachable only if{' '}
+          {open.map((g, i) => (
+            <span key={g}>
+              {i > 0 && ' and '}
+              <code class="guard guard-open" data-open-guard={g}>
+                {g}
+              </code>
+            </span>
+          ))}
+        </p>
+      )}
+      {settled.length > 0 && (
+        <p class="guards">
+          {open.length > 0 ? 'Also passes' : 'Passes'} guards:{' '}
+          {settled.map((g) => (
+            <code key={g} class="guard">
+              {g}
+            </code>
+          ))}
+        </p>
+      )}
+    </>
+  );
+}
+
 function PathItem({ path, index, ...rest }: Omit<Props, 'firstIndex'> & { path: SlicePath; index: number }) {
   const ids = pathNodeIds(path);
   const titleId = `path-${index}-title`;
@@ -24,16 +60,7 @@ function PathItem({ path, index, ...rest }: Omit<Props, 'firstIndex'> & { path: 
       <h3 id={titleId}>
         Path {index}: <span class="chain-text">{chainText(ids, rest.nodes)}</span>
       </h3>
-      {path.guards && path.guards.length > 0 && (
-        <p class="guards">
-          Only when:{' '}
-          {path.guards.map((g) => (
-            <code key={g} class="guard">
-              {g}
-            </code>
-          ))}
-        </p>
-      )}
+      <PathConditions path={path} />
       <ol class="chain" aria-label={`Hops of path ${index}`}>
         <li class="step">
           {entry(path.entrypoint)}

@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+import type { ShownProblem } from '../api/problem.js';
+import { normalizeAssume } from '../model/assume.js';
 import type { ObservedFilter, Search, SearchType } from '../routing/route.js';
 
 const LABELS: Record<SearchType, { option: string; field: string; placeholder: string; help: string }> = {
@@ -39,14 +41,74 @@ export function searchOf(type: SearchType, raw: string, observed: ObservedFilter
 interface Props {
   initial: Search | undefined;
   onSearch: (search: Search) => void;
+  /** The service refused the assumptions (400 ASSUME_INVALID): shown at the Assume field. */
+  assumeProblem?: ShownProblem | undefined;
+}
+
+interface AssumeProps {
+  id: string;
+  value?: string;
+  onInput?: (value: string) => void;
+  /** Why the typed assumptions are refused, checked before sending. */
+  error: string | undefined;
+  /** The service refused them (400 ASSUME_INVALID). */
+  problem: ShownProblem | undefined;
+}
+
+const described = (id: string, invalid: boolean) => (invalid ? `${id}-help ${id}-error` : `${id}-help`);
+
+/** The Assume input: deployment facts as `KEY=VALUE,…` (its help and error are {@link AssumeNotes}). */
+export function AssumeField({ id, value, onInput, error, problem }: AssumeProps) {
+  const invalid = error !== undefined || problem !== undefined;
+  return (
+    <div class="field grow">
+      <label for={id}>Assume</label>
+      <input
+        id={id}
+        class="mono"
+        value={value}
+        spellcheck={false}
+        autocomplete="off"
+        placeholder="os=linux,FEATURE_X=disabled"
+        aria-describedby={described(id, invalid)}
+        aria-invalid={invalid ? 'true' : undefined}
+        onInput={(e) => onInput?.(e.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+/** What the Assume field takes, and why the assumptions were refused (here or by the service). */
+export function AssumeNotes({ id, error, problem }: AssumeProps) {
+  return (
+    <>
+      <p id={`${id}-help`} class="help full">
+        Assume: deployment facts as <code>KEY=VALUE</code>, comma-separated. A path whose guard they
+        contradict is left out; a guard they satisfy is no longer a condition.
+      </p>
+      {(error !== undefined || problem !== undefined) && (
+        <p id={`${id}-error`} class="field-error full assume-error" role="alert">
+          {error ?? problem?.detail ?? problem?.title}
+          {error === undefined && problem?.code && (
+            <>
+              {' '}
+              (<code>{problem.code}</code>)
+            </>
+          )}
+        </p>
+      )}
+    </>
+  );
 }
 
 /** Search the graph by CVE, package (wildcards), entrypoint or changed file, optionally by runtime evidence. */
-export function SearchForm({ initial, onSearch }: Props) {
+export function SearchForm({ initial, onSearch, assumeProblem }: Props) {
   const [type, setType] = useState<SearchType>(initial?.type ?? 'cve');
   const [value, setValue] = useState(initial?.value ?? '');
   const [observed, setObserved] = useState<ObservedFilter | ''>(initial?.observed ?? '');
+  const [assume, setAssume] = useState(initial?.assume ?? '');
   const [error, setError] = useState<string | undefined>();
+  const [assumeError, setAssumeError] = useState<string | undefined>();
   const labels = LABELS[type];
   return (
     <form
@@ -55,11 +117,11 @@ export function SearchForm({ initial, onSearch }: Props) {
       onSubmit={(e) => {
         e.preventDefault();
         const search = searchOf(type, value, observed);
-        if (!search) {
-          setError(`Enter a ${labels.field.toLowerCase()}.`);
-          return;
-        }
-        setError(undefined);
+        const assumed = normalizeAssume(assume);
+        setError(search ? undefined : `Enter a ${labels.field.toLowerCase()}.`);
+        setAssumeError(assumed.ok ? undefined : assumed.error);
+        if (!search || !assumed.ok) return;
+        if (assumed.text) search.assume = assumed.text;
         onSearch(search);
       }}
     >
@@ -99,6 +161,16 @@ export function SearchForm({ initial, onSearch }: Props) {
           <option value="exclude">Never observed</option>
         </select>
       </div>
+      <AssumeField
+        id="search-assume"
+        value={assume}
+        onInput={(v) => {
+          setAssume(v);
+          setAssumeError(undefined);
+        }}
+        error={assumeError}
+        problem={assumeError ? undefined : assumeProblem}
+      />
       <div class="field">
         <button type="submit">Search</button>
       </div>
@@ -110,6 +182,7 @@ export function SearchForm({ initial, onSearch }: Props) {
           {error}
         </p>
       )}
+      <AssumeNotes id="search-assume" error={assumeError} problem={assumeError ? undefined : assumeProblem} />
     </form>
   );
 }

@@ -28,15 +28,19 @@ function SinkList({ title, ids, ...rest }: Omit<Props, 'slice'> & { title: strin
   );
 }
 
-/** The vulnerable functions of a CVE slice: the reachable ones, then the unreachable ones. */
+/** The vulnerable functions of a CVE slice: the reachable ones, those reachable only under conditions, the rest. */
 export function Sinks({ slice, ...rest }: Props) {
   if (!slice.sinks) return null;
   const { reachable, unreachable } = slice.sinks;
+  const gated = slice.sinks.gated ?? [];
   return (
     <section class="card sinks" aria-labelledby="sinks-heading">
       <h2 id="sinks-heading">Sinks</h2>
-      {reachable.length + unreachable.length === 0 && <p>No vulnerable function in this graph.</p>}
+      {reachable.length + gated.length + unreachable.length === 0 && (
+        <p>No vulnerable function in this graph.</p>
+      )}
       <SinkList title={`Reachable (${reachable.length})`} ids={reachable} {...rest} />
+      <SinkList title={`Reachable only under conditions (${gated.length})`} ids={gated} {...rest} />
       <SinkList title={`Not reachable (${unreachable.length})`} ids={unreachable} {...rest} />
     </section>
   );

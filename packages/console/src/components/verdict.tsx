@@ -1,3 +1,4 @@
+import { assumeText } from '../model/assume.js';
 import type { SliceResponse } from '../model/types.js';
 
 const TEXT = {
@@ -23,6 +24,7 @@ export function Verdict({ slice }: { slice: SliceResponse }) {
   const gated = slice.sinks?.gated?.length ?? 0;
   const total = reachable + gated + (slice.sinks?.unreachable.length ?? 0);
   const paths = slice.counts.paths ?? slice.paths?.length ?? 0;
+  const assumed = assumeText(slice.query.assume);
   let why: string;
   if (verdict === 'reachable') {
     why = `${reachable} of ${total} vulnerable ${total === 1 ? 'function is' : 'functions are'} reachable from an entrypoint, through ${paths} ${paths === 1 ? 'path' : 'paths'}.`;
@@ -42,6 +44,11 @@ export function Verdict({ slice }: { slice: SliceResponse }) {
       <p>
         <code>{slice.query.cve}</code> — {why}
       </p>
+      {assumed && (
+        <p class="assumed">
+          Assuming <code data-assume={assumed}>{assumed.split(',').join(', ')}</code>.
+        </p>
+      )}
     </section>
   );
 }

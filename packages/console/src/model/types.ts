@@ -1,6 +1,7 @@
 import type {
   Problem,
   RuntimeObservation,
+  SchemaTypes,
   SliceHop,
   SlicePath,
   SliceQuery,
@@ -31,3 +32,18 @@ export interface ArtifactListing {
   artifactDigest: string;
   graphs: GraphSummary[];
 }
+
+/** The answer of `GET /v1/reachgraphs/{digest}/diff/{baseDigest}` (reachgraph.diff@v1). */
+export type ReachGraphDiff = SchemaTypes['reachgraph.diff@v1'];
+
+/** A slice verdict (slice-response.v1 `verdict`). */
+export type Verdict = ReachGraphDiff['verdict']['head'];
+
+/** A sink's status in one graph of a diff. */
+export type SinkStatus = ReachGraphDiff['sinks']['changed'][number]['head'];
+
+/** The OpenVEX v0.2.0 document of a CVE slice (`?format=openvex`). */
+export type OpenVexDocument = SchemaTypes['openvex@0.2.0'];
+
+/** One statement of an OpenVEX document. */
+export type OpenVexStatement = OpenVexDocument['statements'][number];

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { hashLinkHref, parseRoute, type Route, routeHref, type Search, sliceQueryString } from './route.js';
+import {
+  diffQueryString,
+  hashLinkHref,
+  parseRoute,
+  type Route,
+  routeHref,
+  type Search,
+  sliceQueryString,
+  withoutCursor,
+} from './route.js';
 
 const digest = `blake3:${'ab'.repeat(32)}`;
 
@@ -80,6 +89,62 @@ describe('console routes (URL state)', () => {
     expect(sliceQueryString(search)).toBe('q=pkg%3Anpm%2Flodash%40*&observed=exclude&cursor=c1');
   });
 
+  it('keeps the assumptions of a search in its permalink and in the slice API query', () => {
+    const route = parseRoute(
+      `/ui/graphs/${digest}`,
+      '?cve=CVE-2021-23337&assume=CUSTOM_REPORTS%3Denabled&view=vex',
+    );
+    expect(route).toEqual({
+      page: 'graph',
+      digest,
+      search: { type: 'cve', value: 'CVE-2021-23337', assume: 'CUSTOM_REPORTS=enabled' },
+      view: 'vex',
+      format: 'mermaid',
+    });
+    expect(routeHref(route)).toBe(
+      `/ui/graphs/${digest}?cve=CVE-2021-23337&assume=CUSTOM_REPORTS%3Denabled&view=vex`,
+    );
+    const search: Search = { type: 'cve', value: 'CVE-1', assume: 'a=1,b=2', cursor: 'c' };
+    expect(sliceQueryString(search)).toBe('cve=CVE-1&assume=a%3D1%2Cb%3D2&cursor=c');
+    expect(withoutCursor(search)).toEqual({ type: 'cve', value: 'CVE-1', assume: 'a=1,b=2' });
+    expect(parseRoute(`/ui/graphs/${digest}`, '?cve=X&assume=')).toEqual({
+      page: 'graph',
+      digest,
+      search: { type: 'cve', value: 'X' },
+      view: 'paths',
+      format: 'mermaid',
+    });
+  });
+
+  it('parses a diff of a head graph against a base graph, with its CVE or file and assumptions', () => {
+    const base = `blake3:${'cd'.repeat(32)}`;
+    expect(parseRoute(`/ui/graphs/${digest}/diff`, '')).toEqual({ page: 'diff', digest });
+    expect(parseRoute(`/ui/graphs/${digest}/diff/${base}`, '?file=src%2F*.js&assume=os%3Dlinux')).toEqual({
+      page: 'diff',
+      digest,
+      base,
+      search: { type: 'file', value: 'src/*.js', assume: 'os=linux' },
+    });
+    const route: Route = { page: 'diff', digest, base, search: { type: 'cve', value: 'CVE-2020-8203' } };
+    expect(routeHref(route)).toBe(`/ui/graphs/${digest}/diff/${base}?cve=CVE-2020-8203`);
+    expect(diffQueryString({ type: 'cve', value: 'CVE-1', assume: 'a=1' })).toBe('cve=CVE-1&assume=a%3D1');
+    // the diff API has no ?q, ?entrypoint or ?observed: those are not diff searches
+    expect(parseRoute(`/ui/graphs/${digest}/diff/${base}`, '?q=pkg%3Anpm%2Fx')).toEqual({
+      page: 'diff',
+      digest,
+      base,
+    });
+    for (const path of [
+      `/ui/graphs/${digest}/diff/${base}/x`,
+      `/ui/graphs/${digest}/other/${base}`,
+      `/ui/artifacts/a/diff/b`,
+    ])
+      expect(parseRoute(path, '')).toEqual({ page: 'not-found', path });
+    expect(hashLinkHref(`#/graphs/${digest}/diff/${base}?cve=CVE-1`)).toBe(
+      `/ui/graphs/${digest}/diff/${base}?cve=CVE-1`,
+    );
+  });
+
   it('turns hash-style links into the path-style URL they mean', () => {
     expect(hashLinkHref(`#/graph/${digest}?cve=CVE-2021-23337`)).toBe(
       `/ui/graphs/${digest}?cve=CVE-2021-23337`,
@@ -99,6 +164,7 @@ describe('console routes (URL state)', () => {
         type: fc.constantFrom('cve' as const, 'package' as const, 'entrypoint' as const, 'file' as const),
         value: text,
         observed: fc.constantFrom('only' as const, 'exclude' as const),
+        assume: text,
         cursor: fc.string({ minLength: 1, maxLength: 20 }),
       },
       { requiredKeys: ['type', 'value'] },
@@ -107,7 +173,13 @@ describe('console routes (URL state)', () => {
       {
         page: fc.constant('graph' as const),
         digest: segment,
-        view: fc.constantFrom('paths' as const, 'graph' as const, 'export' as const),
+        view: fc.constantFrom(
+          'paths' as const,
+          'graph' as const,
+          'export' as const,
+          'vex' as const,
+          'evidence' as const,
+        ),
         format: fc.constantFrom('json' as const, 'dot' as const, 'mermaid' as const),
         search,
         node: text,
@@ -115,8 +187,20 @@ describe('console routes (URL state)', () => {
       { requiredKeys: ['page', 'digest', 'view', 'format'] },
     );
     const artifact = fc.record({ page: fc.constant('artifact' as const), artifact: segment });
+    const diff = fc.record(
+      {
+        page: fc.constant('diff' as const),
+        digest: segment,
+        base: segment,
+        search: fc.record(
+          { type: fc.constantFrom('cve' as const, 'file' as const), value: text, assume: text },
+          { requiredKeys: ['type', 'value'] },
+        ),
+      },
+      { requiredKeys: ['page', 'digest'] },
+    );
     fc.assert(
-      fc.property(fc.oneof(graph, artifact, fc.constant({ page: 'home' as const })), (route) => {
+      fc.property(fc.oneof(graph, artifact, diff, fc.constant({ page: 'home' as const })), (route) => {
         expect(reparse(route as Route)).toEqual(route);
       }),
     );
