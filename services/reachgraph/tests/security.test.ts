@@ -132,6 +132,12 @@ describe('tenant isolation (issue 10 §3)', () => {
         `/v1/reachgraphs/${MISSING}/diff/${digest}?cve=CVE-2021-23337`,
       ],
       [
+        'evidence bundle',
+        'GET',
+        `/v1/reachgraphs/${digest}/bundle?cve=CVE-2021-23337&include=graph`,
+        `/v1/reachgraphs/${MISSING}/bundle?cve=CVE-2021-23337&include=graph`,
+      ],
+      [
         'graphs by artifact',
         'GET',
         `/v1/reachgraphs/by-artifact/${artifactDigest}`,
@@ -199,6 +205,7 @@ describe('JWT validation and scopes (issue 10 §3)', () => {
       ['GET', `/v1/reachgraphs/${digest}/slice?cve=CVE-2021-23337`, 'reachgraph:read'],
       ['GET', `/v1/reachgraphs/${digest}/dsse`, 'reachgraph:read'],
       ['GET', `/v1/reachgraphs/${digest}/diff/${digest}?cve=CVE-2021-23337`, 'reachgraph:read'],
+      ['GET', `/v1/reachgraphs/${digest}/bundle?cve=CVE-2021-23337`, 'reachgraph:read'],
       ['GET', `/v1/reachgraphs/by-artifact/${artifactDigest}`, 'reachgraph:read'],
       ['DELETE', `/v1/reachgraphs/${MISSING}`, 'reachgraph:admin'],
     ] as const;
