@@ -56,6 +56,12 @@ export function EvidencePanel({ digest, search, client, onRequestToken }: Props)
         document, the signed graph, the evidence of its inputs (call graph manifests, runtime-fact
         attestations, provenance) and the signers’ public keys.
       </p>
+      {search.observed && (
+        <p class="help" role="note">
+          The bundle holds the whole slice under the same assumptions: the runtime-evidence filter of this
+          search is not part of it.
+        </p>
+      )}
       <div class="actions">
         <label class="checkbox">
           <input
