@@ -115,7 +115,10 @@ describe('POST /v1/reachgraphs/replay', () => {
     expect(log).toMatchObject({ match: false, computed_digest: res.body.computedDigest });
     expect(res.body.diff.firstDifferingNode.computed.symbol).toBe('f\u0000');
     // The log keeps the NUL as the six characters `\u0000`.
-    expect(log.diff.firstDifferingNode.computed).toMatchObject({ symbol: 'f\\u0000', file: 'src/odd\\u0000.js' });
+    expect(log.diff.firstDifferingNode.computed).toMatchObject({
+      symbol: 'f\\u0000',
+      file: 'src/odd\\u0000.js',
+    });
   });
 
   it('with only the expected digest, fetches the inputs its provenance names: 422 INPUT_UNRESOLVABLE without Signals (logged)', async () => {

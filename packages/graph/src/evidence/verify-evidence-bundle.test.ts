@@ -67,7 +67,11 @@ describe('verifyEvidenceBundle', () => {
   });
 
   it('fails predicate.claim for a signed VEX status the verdict does not imply', async () => {
-    const b = await signedBundle({ reachgraphKey: rg, signalsKey: signals, vexStatus: 'under_investigation' });
+    const b = await signedBundle({
+      reachgraphKey: rg,
+      signalsKey: signals,
+      vexStatus: 'under_investigation',
+    });
     const v = await verifyEvidenceBundle(b);
     expect(failedNames(v)).toEqual(['predicate.claim']);
     expect(detailOf(v, 'predicate.claim')).toMatch(
