@@ -15,7 +15,6 @@ import { type CallOptions, type ClientOptions, resolveOptions } from '../options
 import type { VerifiedStream } from '../signals/types.js';
 import type {
   BundleDownload,
-  BundleParams,
   DiffParams,
   EvidenceParams,
   ReachGraphClient,
