@@ -12,7 +12,7 @@
  * all of it.
  *
  *   node bench/reachgraph/upsert-profile.mjs [--service <checkout>/services/reachgraph]
- *        [--sizes small,large] [--n 5] [--stages]
+ *        [--sizes small,large] [--n 5] [--stages] [--only upsert|replay] [--trace]
  *
  * `--service` runs another build (a scratch checkout of an older commit) for before/after numbers.
  */
@@ -40,6 +40,7 @@ const importDist = (path) => import(new URL(`dist/${path}`, serviceDir).href);
 const sizes = (argValue('--sizes') ?? 'small,large').split(',');
 const repeat = Number(argValue('--n') ?? 5);
 const stagesWanted = args.includes('--stages');
+const only = argValue('--only'); // upsert | replay
 const SIZES = {
   small: { label: '10k/30k', nodes: 10_000, edges: 30_000, n: repeat * 3 },
   large: { label: '100k/300k', nodes: 100_000, edges: 300_000, n: repeat },
@@ -203,6 +204,36 @@ async function stage(size, name, n, fn) {
 try {
   await migrate(ownerUrl.toString(), cfg.db.appRole);
   ctx = await createAppContext(cfg, { logger: pino({ level: 'warn' }) });
+  if (args.includes('--trace')) {
+    // Where an upsert's wall time goes: the store's calls and the index worker's answer.
+    for (const name of ['insert', 'meta', 'logReplay']) {
+      const original = ctx.store[name].bind(ctx.store);
+      ctx.store[name] = async (...a) => {
+        const t0 = performance.now();
+        try {
+          return await original(...a);
+        } finally {
+          process.stdout.write(`    trace ${name} ${(performance.now() - t0).toFixed(1)} ms\n`);
+        }
+      };
+    }
+    const start = ctx.indexer.start.bind(ctx.indexer);
+    ctx.indexer.start = (body) => {
+      const t0 = performance.now();
+      const job = start(body);
+      return {
+        cancel: () => job.cancel(),
+        finish: async (...a) => {
+          const t1 = performance.now();
+          const out = await job.finish(...a);
+          process.stdout.write(
+            `    trace index job: asked for after ${(t1 - t0).toFixed(1)} ms, waited ${(performance.now() - t1).toFixed(1)} ms\n`,
+          );
+          return out;
+        },
+      };
+    };
+  }
   const app = createApp(ctx);
   server = http.createServer(app);
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -222,7 +253,8 @@ try {
     const variant = (i) =>
       Buffer.from(text.replace('bench-artifact-000000', `bench-artifact-${String(i + 2).padStart(6, '0')}`));
     process.stdout.write(`== ${spec.label}: ${(text.length / 1e6).toFixed(1)} MB JSON\n`);
-    await measure(port, spec.label, 'upsert (201, new graph)', '/v1/reachgraphs', spec.n, variant, 201);
+    if (only !== 'replay')
+      await measure(port, spec.label, 'upsert (201, new graph)', '/v1/reachgraphs', spec.n, variant, 201);
 
     const inputs = toCallgraphInputs(graph);
     const rebuilt = JSON.stringify(buildReachGraph(inputs));
@@ -230,15 +262,16 @@ try {
     const replayBody = Buffer.from(JSON.stringify({ expectedDigest: stored.digest, inputs }));
     const check = JSON.parse((await request(port, '/v1/reachgraphs/replay', replayBody)).text);
     if (!check.match) throw new Error(`replay did not match: ${JSON.stringify(check).slice(0, 300)}`);
-    await measure(
-      port,
-      spec.label,
-      `replay (match, ${(replayBody.length / 1e6).toFixed(0)} MB)`,
-      '/v1/reachgraphs/replay',
-      spec.n,
-      () => replayBody,
-      200,
-    );
+    if (only !== 'upsert')
+      await measure(
+        port,
+        spec.label,
+        `replay (match, ${(replayBody.length / 1e6).toFixed(0)} MB)`,
+        '/v1/reachgraphs/replay',
+        spec.n,
+        () => replayBody,
+        200,
+      );
 
     if (stagesWanted) {
       const body = variant(-1);
