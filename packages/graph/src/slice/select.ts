@@ -83,25 +83,20 @@ export function selectAnswer(
   }
   const edges: ReachGraphEdge[] = [];
   let shown = kept;
-  let edgeCount: number;
+  let edgeTotal: number;
   if (restriction === undefined) {
-    edgeCount = collectEdges(g, kept, keptMask, admission, edges, null);
+    // one pass counts the whole answer's edges and materialises those between kept nodes
+    edgeTotal = collectEdges(g, all, member, admission, edges, null, truncated ? keptMask : null);
   } else {
-    edgeCount = collectEdges(g, kept, keptMask, admission, null, null);
+    edgeTotal = collectEdges(g, all, member, admission, null, null, null);
     shown = kept.filter((i) => restriction.nodes[i] === 1);
     const shownMask = new Uint8Array(n);
     for (let k = 0; k < shown.length; k++) shownMask[shown[k] as number] = 1;
-    collectEdges(g, shown, shownMask, admission, edges, restriction.hops);
+    collectEdges(g, shown, shownMask, admission, edges, restriction.hops, null);
   }
   const nodes: ReachGraphNode[] = new Array(shown.length);
   for (let k = 0; k < shown.length; k++) nodes[k] = nodeAt(g, shown[k] as number);
-  return {
-    nodes,
-    edges,
-    nodeTotal: total,
-    edgeTotal: truncated ? collectEdges(g, all, member, admission, null, null) : edgeCount,
-    truncated,
-  };
+  return { nodes, edges, nodeTotal: total, edgeTotal, truncated };
 }
 
 /**
@@ -137,8 +132,9 @@ function nearest(all: Uint32Array, rank: Int32Array | null, max: number): Uint32
 }
 
 /**
- * Appends (when `out` is given) and counts the admitted edges between nodes of `mask` — with
- * `hops`, only those whose (from, to, type, guard) is one of them.
+ * Counts the admitted edges between nodes of `mask` (`nodes`: those nodes, ascending) and appends
+ * to `out`, when given, those whose ends are both in `shown` as well (null: all of them) — with
+ * `hops`, only those whose (from, to, type, guard) is one of them (then only those are counted).
  */
 function collectEdges(
   g: Graph,
@@ -147,6 +143,7 @@ function collectEdges(
   admission: Admission,
   out: ReachGraphEdge[] | null,
   hops: ReadonlySet<string> | null,
+  shown: Uint8Array | null,
 ): number {
   const { offsets, targets } = g.forward;
   const allowed = admission.nodes;
@@ -159,6 +156,7 @@ function collectEdges(
     const u = nodes[a] as number;
     if (allowed !== null && allowed[u] !== 1) continue;
     const end = offsets[u + 1] as number;
+    const showFrom = out !== null && (shown === null || shown[u] === 1);
     let from: string | undefined;
     for (let k = offsets[u] as number; k < end; k++) {
       const v = targets[k] as number;
@@ -166,8 +164,8 @@ function collectEdges(
       const obs = edgeObs[k] as number;
       if (dropObserved && obs !== NO_OBSERVATION) continue;
       if (pruned !== null && pruned[k] === 1) continue;
-      if (out === null) {
-        count++;
+      if (!showFrom || (shown !== null && shown[v] !== 1)) {
+        if (hops === null) count++;
         continue;
       }
       const why = explanationAt(g, explanation[k] as number);
@@ -176,7 +174,7 @@ function collectEdges(
       from ??= g.strings.get(u);
       const edge: ReachGraphEdge = { from, to: g.strings.get(v), why };
       if (obs !== NO_OBSERVATION) edge.observed = observationAt(g, obs);
-      out.push(edge);
+      (out as ReachGraphEdge[]).push(edge);
     }
   }
   return count;
