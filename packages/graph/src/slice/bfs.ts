@@ -32,7 +32,8 @@ export function bfs(
 /**
  * {@link bfs} into caller-owned buffers: `dist` must hold -1 for every node on entry; the reached
  * nodes end up in `queue[0 … count)`, ordered by (hops, node index). Returns `count`;
- * {@link clearReach} restores `dist`.
+ * {@link clearReach} restores `dist`. `blocked`, when given, is a bitmap with the bit of every
+ * node not admitted or not in `within` set (callers that search one region many times keep it).
  *
  * The search goes layer by layer, expands each layer in ascending node order and tests "seen" in a
  * bitmap: on large graphs this turns random reads of the adjacency arrays into mostly forward ones
@@ -47,9 +48,14 @@ export function bfsInto(
   within: Uint8Array | null,
   dist: Int32Array,
   queue: Uint32Array,
+  blocked: Int32Array | null = null,
 ): number {
   const words = (g.nodeCount + 31) >>> 5;
-  const seen = new Int32Array(words);
+  const allowed = admission.nodes;
+  // With `blocked`, nodes outside `allowed` or `within` start out "seen": one bit test per edge
+  // checks all three.
+  const seen = blocked !== null ? blocked.slice() : new Int32Array(words);
+  const masks = blocked === null && (allowed !== null || within !== null);
   let tail = 0;
   for (let s = 0; s < seeds.length; s++) {
     const v = seeds[s] as number;
@@ -62,10 +68,9 @@ export function bfsInto(
   const offsets = forward ? g.forward.offsets : g.reverse.offsets;
   const next = forward ? g.forward.targets : g.reverse.sources;
   const edgeOf = forward ? null : g.reverse.edges;
-  const allowed = admission.nodes;
   const edgeObs = admission.dropObservedEdges ? g.edges.observation : null;
   const pruned = admission.pruned;
-  const plain = allowed === null && within === null && edgeObs === null && pruned === null;
+  const plain = !masks && edgeObs === null && pruned === null;
   let layer: Int32Array | null = null;
   let head = 0;
   for (let depth = 0; head < tail && depth < maxDepth; depth++) {
@@ -88,8 +93,10 @@ export function bfsInto(
         const bit = 1 << (v & 31);
         if (((seen[w] as number) & bit) !== 0) continue;
         if (!plain) {
-          if (allowed !== null && allowed[v] !== 1) continue;
-          if (within !== null && within[v] !== 1) continue;
+          if (masks) {
+            if (allowed !== null && allowed[v] !== 1) continue;
+            if (within !== null && within[v] !== 1) continue;
+          }
           if (edgeObs !== null || pruned !== null) {
             const k = edgeOf === null ? p : (edgeOf[p] as number);
             if (edgeObs !== null && edgeObs[k] !== NO_OBSERVATION) continue;

@@ -20,6 +20,8 @@ export interface FilterFacts {
   reach?: Reach;
   /** 1 for every node forward-reachable from an admitted entrypoint. */
   reachMask?: Uint8Array;
+  /** A bitmap with the bit of every node not in `reachMask` set (see `bfsInto`'s `blocked`). */
+  reachBlocked?: Int32Array;
 }
 
 interface Derived {
@@ -74,22 +76,41 @@ export function sliceFacts(
   if (assume === undefined) return base;
   const guards = guardStates(g, assume);
   if (guards.pruned === null) {
-    const { reach, mask } = entrypointReach(g, base);
-    return { admission: base.admission, entries: base.entries, guards, reach, reachMask: mask };
+    const { reach, mask, blocked } = entrypointReach(g, base);
+    return {
+      admission: base.admission,
+      entries: base.entries,
+      guards,
+      reach,
+      reachMask: mask,
+      reachBlocked: blocked,
+    };
   }
   return { admission: withoutEdges(base.admission, guards.pruned), entries: base.entries, guards };
 }
 
-/** Forward reach from every admitted entrypoint of `facts`, with a membership mask. */
-export function entrypointReach(g: Graph, facts: FilterFacts): { reach: Reach; mask: Uint8Array } {
-  if (!facts.reach || !facts.reachMask) {
+/**
+ * Forward reach from every admitted entrypoint of `facts`, with a membership mask and the bitmap of
+ * the nodes outside it (every reached node is admitted).
+ */
+export function entrypointReach(
+  g: Graph,
+  facts: FilterFacts,
+): { reach: Reach; mask: Uint8Array; blocked: Int32Array } {
+  if (!facts.reach || !facts.reachMask || !facts.reachBlocked) {
     const reach = bfs(g, facts.entries, true, Number.POSITIVE_INFINITY, facts.admission);
     const mask = new Uint8Array(g.nodeCount);
-    for (let k = 0; k < reach.order.length; k++) mask[reach.order[k] as number] = 1;
+    const blocked = new Int32Array((g.nodeCount + 31) >>> 5).fill(-1);
+    for (let k = 0; k < reach.order.length; k++) {
+      const v = reach.order[k] as number;
+      mask[v] = 1;
+      blocked[v >>> 5] = (blocked[v >>> 5] as number) & ~(1 << (v & 31));
+    }
     facts.reach = reach;
     facts.reachMask = mask;
+    facts.reachBlocked = blocked;
   }
-  return { reach: facts.reach, mask: facts.reachMask };
+  return { reach: facts.reach, mask: facts.reachMask, blocked: facts.reachBlocked };
 }
 
 /**
