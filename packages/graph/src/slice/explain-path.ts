@@ -16,7 +16,7 @@ export interface MadeHop {
  * assumptions), otherwise the first in edge order; `observed` says whether that edge was seen at
  * runtime; `guards` lists the hops' guards in order, `openGuards` those that are open. Hops are
  * made once per (u, v) and kept in `made`, so paths of one response share hop objects (responses
- * are read-only data).
+ * are read-only data); `made` is keyed by the position of the first forward edge u→v.
  */
 export function explainPath(
   g: Graph,
@@ -31,10 +31,11 @@ export function explainPath(
   for (let i = 0; i + 1 < nodes.length; i++) {
     const u = nodes[i] as number;
     const v = nodes[i + 1] as number;
-    const key = u * g.nodeCount + v;
-    let m = made.get(key);
+    // keyed by the position of u's first edge to v: a small integer, unlike u × nodeCount + v
+    const first = firstEdge(g, u, v);
+    let m = made.get(first);
     if (m === undefined) {
-      const k = hopEdge(g, u, v, admission, guards);
+      const k = hopEdge(g, u, v, first, admission, guards);
       const x = g.edges.explanation[k] as number;
       m = {
         hop: {
@@ -45,7 +46,7 @@ export function explainPath(
         },
         open: guards.byExplanation[x] === GUARD_OPEN,
       };
-      made.set(key, m);
+      made.set(first, m);
     }
     const guard = m.hop.why.guard;
     if (guard !== undefined) {
@@ -63,20 +64,33 @@ export function explainPath(
   };
 }
 
-/** The edge a hop u→v is explained by (see {@link explainPath}). */
-function hopEdge(g: Graph, u: number, v: number, admission: Admission, guards: GuardStates): number {
-  const { offsets, targets } = g.forward;
-  let lo = offsets[u] as number;
-  let hi = offsets[u + 1] as number;
+/** The position of the first forward edge u→v (u's targets are ascending; one must exist). */
+function firstEdge(g: Graph, u: number, v: number): number {
+  const targets = g.forward.targets;
+  let lo = g.forward.offsets[u] as number;
+  let hi = g.forward.offsets[u + 1] as number;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((targets[mid] as number) < v) lo = mid + 1;
     else hi = mid;
   }
-  const end = offsets[u + 1] as number;
+  return lo;
+}
+
+/** The edge a hop u→v (whose first edge is at `from`) is explained by (see {@link explainPath}). */
+function hopEdge(
+  g: Graph,
+  u: number,
+  v: number,
+  from: number,
+  admission: Admission,
+  guards: GuardStates,
+): number {
+  const targets = g.forward.targets;
+  const end = g.forward.offsets[u + 1] as number;
   let first = -1;
   let settled = -1;
-  for (let k = lo; k < end && targets[k] === v; k++) {
+  for (let k = from; k < end && targets[k] === v; k++) {
     if (admission.dropObservedEdges && g.edges.observation[k] !== NO_OBSERVATION) continue;
     if (admission.pruned !== null && admission.pruned[k] === 1) continue;
     if (first < 0) first = k;
