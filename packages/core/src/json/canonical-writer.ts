@@ -45,9 +45,16 @@ export class CanonicalWriter {
   /** The keys and indices on that path, to name the offending value in errors. */
   private readonly path: (string | number)[] = [];
 
-  constructor(private readonly sink: WriterSink) {
-    this.buf = pooledScratch ?? new Uint8Array(SCRATCH_BYTES);
-    pooledScratch = undefined;
+  /** `initial`: the buffer to write into first (by default a pooled 64 KB scratch buffer). */
+  constructor(
+    private readonly sink: WriterSink,
+    initial?: Uint8Array,
+  ) {
+    if (initial) this.buf = initial;
+    else {
+      this.buf = pooledScratch ?? new Uint8Array(SCRATCH_BYTES);
+      pooledScratch = undefined;
+    }
   }
 
   /** Writes `value` completely, flushes, and returns the number of bytes written. */

@@ -57,6 +57,28 @@ describe('canonicalize properties (fast-check)', () => {
     );
   });
 
+  it('gives the same bytes whatever the size hint (too small, exact, far too large)', () => {
+    // Large enough values that a hint is used (hints of 64 KiB and less are ignored).
+    const large = fc.array(jsonValues, { minLength: 1, maxLength: 4 }).map((parts) => ({
+      parts,
+      pad: 'x'.repeat(70_000),
+    }));
+    fc.assert(
+      fc.property(large, fc.integer({ min: 0, max: 400_000 }), (value, hint) => {
+        const plain = Buffer.from(canonicalizeToBytes(value));
+        const hinted = canonicalizeToBytes(value, { sizeHint: hint });
+        expect(Buffer.from(hinted.buffer, hinted.byteOffset, hinted.byteLength).equals(plain)).toBe(true);
+        for (const near of [plain.length, plain.length - 10, 65_537]) {
+          expect(Buffer.from(canonicalizeToBytes(value, { sizeHint: near })).equals(plain)).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    // a hint far above the output does not keep its unused buffer alive
+    const small = canonicalizeToBytes({ pad: 'y'.repeat(70_000) }, { sizeHint: 1_000_000 });
+    expect(small.buffer.byteLength).toBe(small.byteLength);
+  });
+
   it('is idempotent: canonicalizing the parsed canonical form changes nothing', () => {
     fc.assert(
       fc.property(jsonValues, (value) => {

@@ -29,14 +29,28 @@ export function canonicalize(value: unknown): string {
   return parts.length === 1 ? parts[0]! : parts.join('');
 }
 
+/** Options of {@link canonicalizeToBytes}. */
+export interface CanonicalBytesOptions {
+  /**
+   * The size the output will probably have (say, the length of the JSON text `value` was parsed
+   * from): written into one buffer of that size, the output needs no copying when it fits. Only
+   * a hint — any size gives the same bytes.
+   */
+  sizeHint?: number;
+}
+
 /**
  * The same canonical JSON as {@link canonicalize}, as UTF-8 bytes: what gets hashed and signed.
  * @throws CoreError `CANONICAL_JSON_INVALID` (see {@link canonicalize}).
  */
-export function canonicalizeToBytes(value: unknown): Uint8Array {
+export function canonicalizeToBytes(value: unknown, options: CanonicalBytesOptions = {}): Uint8Array {
   const chunks: Uint8Array[] = [];
-  const total = collect(value, (chunk) => chunks.push(chunk));
-  if (chunks.length === 1) return chunks[0]!;
+  const total = collect(value, (chunk) => chunks.push(chunk), options.sizeHint);
+  if (chunks.length === 1) {
+    const only = chunks[0]!;
+    // A hint far above the output: do not keep the unused rest of its buffer alive.
+    return only.byteLength < only.buffer.byteLength / 2 ? only.slice() : only;
+  }
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -80,12 +94,19 @@ export function canonicalizeLinesToSink(values: Iterable<unknown>, sink: ChunkSi
  * first, which is the writer's pooled scratch), doubling in size up to {@link MAX_COLLECT_CHUNK}.
  * @returns the total number of bytes.
  */
-function collect(value: unknown, keep: (chunk: Uint8Array) => void): number {
-  let size = 0;
+function collect(value: unknown, keep: (chunk: Uint8Array) => void, sizeHint?: number): number {
+  // A hinted first buffer is the writer's own (no copy); the pooled scratch buffer is copied.
+  const hinted =
+    sizeHint !== undefined && Number.isSafeInteger(sizeHint) && sizeHint > 64 * 1024
+      ? new Uint8Array(sizeHint + 1024)
+      : undefined;
+  let size = hinted ? hinted.length : 0;
+  let first = hinted === undefined;
   return new CanonicalWriter((chunk, last) => {
-    keep(size === 0 ? chunk.slice() : chunk);
+    keep(first ? chunk.slice() : chunk);
+    first = false;
     if (last) return undefined;
     size = Math.min(MAX_COLLECT_CHUNK, Math.max(2 * size, 2 * chunk.length));
     return new Uint8Array(size);
-  }).write(value);
+  }, hinted).write(value);
 }

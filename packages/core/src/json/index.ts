@@ -1,4 +1,5 @@
 export type { ChunkSink } from './canonical-writer.js';
+export type { CanonicalBytesOptions } from './canonicalize.js';
 export {
   canonicalize,
   canonicalizeLinesToSink,
