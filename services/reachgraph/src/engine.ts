@@ -34,17 +34,21 @@ export interface IndexedGraph {
   cves: string[];
 }
 
-/** Normalises, canonicalises and hashes a document (signatures excluded, DESIGN §4). */
-export async function digestGraph(doc: ReachGraph): Promise<DigestedGraph> {
-  return digestNormalized(unsignedNormalized(doc));
+/**
+ * Normalises, canonicalises and hashes a document (signatures excluded, DESIGN §4). `sizeHint`: the
+ * length of the JSON it was parsed from, which the canonical form rarely exceeds (one buffer, no
+ * copy; any value gives the same bytes).
+ */
+export async function digestGraph(doc: ReachGraph, sizeHint?: number): Promise<DigestedGraph> {
+  return digestNormalized(unsignedNormalized(doc), sizeHint);
 }
 
 /**
  * {@link digestGraph} for a document that is normalised already (the builder's output: normalising
  * it again costs ~1 s at 100k nodes and changes nothing).
  */
-export async function digestNormalized(unsigned: ReachGraph): Promise<DigestedGraph> {
-  const bytes = canonicalizeToBytes(unsigned);
+export async function digestNormalized(unsigned: ReachGraph, sizeHint?: number): Promise<DigestedGraph> {
+  const bytes = canonicalizeToBytes(unsigned, sizeHint === undefined ? {} : { sizeHint });
   const canonical = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { doc: unsigned, canonical, digest: await blake3(canonical) };
 }

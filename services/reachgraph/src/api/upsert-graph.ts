@@ -69,7 +69,7 @@ export interface StoredUpload {
 export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUpload> {
   const { tenant, actor } = up;
   const doc = validate('reachgraph.min@v1', parseJsonBytes(up.body)) as ReachGraph;
-  const prepared = await digestGraph(doc);
+  const prepared = await digestGraph(doc, up.body.length);
   if (up.expected && up.expected !== prepared.digest) {
     throw problems.unprocessable(
       'DIGEST_MISMATCH',
