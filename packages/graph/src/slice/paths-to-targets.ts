@@ -3,7 +3,7 @@ import type { Graph } from '../model/graph.js';
 import { bfsInto, clearReach, type Reach } from './bfs.js';
 import { entrypointReach, type FilterFacts } from './derived.js';
 import { explainPath, type MadeHop } from './explain-path.js';
-import { kShortestPaths } from './k-shortest.js';
+import { kShortestPaths, PathSearchScratch } from './k-shortest.js';
 import type { Limits } from './options.js';
 
 /** Entrypoint→target reachability with explained paths (CVE and file slices). */
@@ -49,6 +49,7 @@ export function pathsToTargets(
   const queue = new Uint32Array(n);
   const paths: SlicePath[] = [];
   const hops = new Map<number, MadeHop>();
+  const scratch = new PathSearchScratch(n);
   let pathsCut = false;
   const want = limits.maxPaths + 1; // one more than allowed tells whether the limit cut anything
   let next = 0;
@@ -59,7 +60,7 @@ export function pathsToTargets(
     for (const e of entries) {
       if ((dist[e] as number) < 0) continue;
       const k = Math.min(limits.pathsPerPair, want - paths.length);
-      const found = kShortestPaths(g, e, dist, k, limits.maxExpansionsPerPair, admission);
+      const found = kShortestPaths(g, e, dist, k, limits.maxExpansionsPerPair, admission, scratch);
       if (found.cut) pathsCut = true;
       for (const p of found.paths) {
         const path = explainPath(g, p, admission, guards, hops);
