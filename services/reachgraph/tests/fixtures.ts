@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { BuildInputs, CallgraphRecord, ReachGraph, RuntimeFact } from '@stella-ops/core';
+import { buildReachGraph } from '@stella-ops/graph';
 
 const repo = new URL('../../../', import.meta.url);
 
@@ -52,4 +53,16 @@ export function otherGraph(): ReachGraph {
   const g = exampleGraph();
   g.artifact = { ...g.artifact, name: 'svc.other' };
   return g;
+}
+
+/** The graph the builder makes of inline inputs — what replay rebuilds (by default the orders-api demo). */
+export function builtGraph(inputs: BuildInputs = ordersApiInputs()): ReachGraph {
+  const batch = inputs.runtimeFacts?.[0];
+  return buildReachGraph({
+    artifact: inputs.artifact,
+    callgraph: { records: inputs.callgraph.records ?? [] },
+    runtimeFacts: batch?.facts ? [{ provenanceHash: batch.provenanceHash ?? '', facts: batch.facts }] : [],
+    sinks: inputs.sinks,
+    ...(inputs.analyzer ? { analyzer: inputs.analyzer } : {}),
+  });
 }

@@ -1,23 +1,11 @@
-import { type BuildInputs, type CallgraphRecord, validate } from '@stella-ops/core';
-import { buildReachGraph, callgraphDigest } from '@stella-ops/graph';
+import { type CallgraphRecord, validate } from '@stella-ops/core';
+import { callgraphDigest } from '@stella-ops/graph';
 import type { Express } from 'express';
 import pg from 'pg';
 import request from 'supertest';
 import type { InputResolver } from '../src/replay/input-resolver.js';
-import { ordersApiInputs } from './fixtures.js';
+import { builtGraph, ordersApiInputs } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
-
-/** The graph the builder makes of the inline inputs (what the service rebuilds on replay). */
-function built(inputs: BuildInputs) {
-  const batch = inputs.runtimeFacts?.[0];
-  return buildReachGraph({
-    artifact: inputs.artifact,
-    callgraph: { records: inputs.callgraph.records ?? [] },
-    runtimeFacts: batch?.facts ? [{ provenanceHash: batch.provenanceHash ?? '', facts: batch.facts }] : [],
-    sinks: inputs.sinks,
-    ...(inputs.analyzer ? { analyzer: inputs.analyzer } : {}),
-  });
-}
 
 describe('POST /v1/reachgraphs/replay', () => {
   let suite: Suite;
@@ -33,7 +21,7 @@ describe('POST /v1/reachgraphs/replay', () => {
     const put = await request(app)
       .post('/v1/reachgraphs')
       .set('Authorization', A)
-      .send(built(ordersApiInputs()));
+      .send(builtGraph(ordersApiInputs()));
     expect(put.status).toBe(201);
     digest = put.body.digest;
     owner = new pg.Client({ connectionString: suite.db.url });

@@ -4,13 +4,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildInputs, type CallgraphRecord, type DsseEnvelope, validate } from '@stella-ops/core';
-import { buildReachGraph, type EvidenceBundle, verifyEvidenceBundle } from '@stella-ops/graph';
+import { type CallgraphRecord, type DsseEnvelope, validate } from '@stella-ops/core';
+import { type EvidenceBundle, verifyEvidenceBundle } from '@stella-ops/graph';
 import type { Express } from 'express';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { consoleAssetsDir } from '../src/api/ui.js';
-import { ordersApiInputs } from './fixtures.js';
+import { builtGraph, ordersApiInputs } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
 // The console's views of issue 11: conditional reachability (Assume), OpenVEX and its signed
@@ -33,15 +33,9 @@ const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).di
 
 /** The orders-api demo graph, with extra call-graph edges when given. */
 function demoGraph(extra: CallgraphRecord[] = []) {
-  const inputs: BuildInputs = ordersApiInputs();
-  const batch = inputs.runtimeFacts?.[0];
-  return buildReachGraph({
-    artifact: inputs.artifact,
-    callgraph: { records: [...(inputs.callgraph.records ?? []), ...extra] },
-    runtimeFacts: batch?.facts ? [{ provenanceHash: batch.provenanceHash ?? '', facts: batch.facts }] : [],
-    sinks: inputs.sinks,
-    ...(inputs.analyzer ? { analyzer: inputs.analyzer } : {}),
-  });
+  const inputs = ordersApiInputs();
+  const records = [...(inputs.callgraph.records ?? []), ...extra] as [CallgraphRecord, ...CallgraphRecord[]];
+  return builtGraph({ ...inputs, callgraph: { records } });
 }
 
 const directCall = (from: string, to: string, loc: string): CallgraphRecord =>

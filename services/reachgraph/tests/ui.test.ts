@@ -3,13 +3,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildInputs } from '@stella-ops/core';
-import { buildReachGraph } from '@stella-ops/graph';
 import type { Express } from 'express';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { consoleAssetsDir } from '../src/api/ui.js';
-import { ordersApiInputs } from './fixtures.js';
+import { builtGraph } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
 /** Debian's Chromium; `.ci/run` installs it. A missing browser fails these tests, it never skips them. */
@@ -20,18 +18,6 @@ const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.
 const CVE = 'CVE-2021-23337';
 const FLAG_CHAIN =
   'main → app.listen → app.handle → Router.handle → Layer.handle_request → getReport → renderCustomTemplate → template';
-
-/** The orders-api demo graph, built from its call graph, runtime facts and sinks. */
-function demoGraph(inputs: BuildInputs = ordersApiInputs()) {
-  const batch = inputs.runtimeFacts?.[0];
-  return buildReachGraph({
-    artifact: inputs.artifact,
-    callgraph: { records: inputs.callgraph.records ?? [] },
-    runtimeFacts: batch?.facts ? [{ provenanceHash: batch.provenanceHash ?? '', facts: batch.facts }] : [],
-    sinks: inputs.sinks,
-    ...(inputs.analyzer ? { analyzer: inputs.analyzer } : {}),
-  });
-}
 
 describe('the "Why reachable?" console in headless Chromium', () => {
   let suite: Suite;
@@ -62,7 +48,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     suite = await createSuite('ui');
     ({ app } = await suite.start());
     const writer = await token({ scopes: ['reachgraph:write', 'reachgraph:read'] });
-    const put = await request(app).post('/v1/reachgraphs').set('Authorization', writer).send(demoGraph());
+    const put = await request(app).post('/v1/reachgraphs').set('Authorization', writer).send(builtGraph());
     expect(put.status).toBe(201);
     digest = put.body.digest;
     artifactDigest = put.body.artifact.digest;

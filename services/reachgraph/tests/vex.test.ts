@@ -1,6 +1,5 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
-  type BuildInputs,
   blake3Canonical,
   canonicalize,
   type DsseEnvelope,
@@ -13,13 +12,13 @@ import {
   validate,
   verifyEnvelope,
 } from '@stella-ops/core';
-import { buildReachGraph, createGraph, sliceGraph } from '@stella-ops/graph';
+import { createGraph, sliceGraph } from '@stella-ops/graph';
 import { cleanRedisPrefix, redisTestUrl } from '@stella-ops/testkit';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import type { ServerConfig } from '../src/config.js';
-import { exampleGraph, ordersApiInputs } from './fixtures.js';
+import { builtGraph, exampleGraph, ordersApiInputs } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
 const pem = (k: KeyObject, type: 'pkcs8' | 'spki') => String(k.export({ type, format: 'pem' }));
@@ -27,18 +26,6 @@ const serviceKey = generateKeyPairSync('ed25519');
 const otherKey = generateKeyPairSync('ed25519');
 const KEY_ID = 'reachgraph-evidence-1';
 const trusted = [{ keyId: KEY_ID, publicKeyPem: pem(serviceKey.publicKey, 'spki') }];
-
-/** The orders-api demo as the builder makes it from its inline inputs (what replay rebuilds). */
-function demoGraph(inputs: BuildInputs = ordersApiInputs()): ReachGraph {
-  const batch = inputs.runtimeFacts?.[0];
-  return buildReachGraph({
-    artifact: inputs.artifact,
-    callgraph: { records: inputs.callgraph.records ?? [] },
-    runtimeFacts: batch?.facts ? [{ provenanceHash: batch.provenanceHash ?? '', facts: batch.facts }] : [],
-    sinks: inputs.sinks,
-    ...(inputs.analyzer ? { analyzer: inputs.analyzer } : {}),
-  });
-}
 
 /** The schema example without the call out of its entrypoint: its sink has no path. */
 function disconnectedGraph(): ReachGraph {
@@ -86,7 +73,7 @@ describe('GET /v1/reachgraphs/{digest}/slice?format=openvex|openvex-dsse', () =>
     redis = new Redis(redisTestUrl());
     A = await token({ tenant: 'tenant-a' });
     B = await token({ tenant: 'tenant-b' });
-    for (const doc of [demoGraph(), disconnectedGraph()]) {
+    for (const doc of [builtGraph(), disconnectedGraph()]) {
       const res = await request(signed).post('/v1/reachgraphs').set('Authorization', A).send(doc);
       expect(res.status).toBe(201);
       if (doc.artifact.name === 'svc.disconnected') disconnected = res.body.digest;
@@ -309,7 +296,7 @@ describe('GET /v1/reachgraphs/{digest}/slice?format=openvex|openvex-dsse', () =>
     // The inputs the predicate names are the ones the replay rebuilt from.
     expect(replay.body.inputs).toEqual(predicate.inputs);
     // A verifier's own rebuild and slice, with the query and limits the predicate records.
-    const rebuilt = demoGraph();
+    const rebuilt = builtGraph();
     const graph = createGraph(rebuilt, { digest: predicate.graphDigest });
     const slice = sliceGraph(graph, predicate.query, predicate.limits);
     expect(await blake3Canonical(slice)).toBe(predicate.sliceDigest);
