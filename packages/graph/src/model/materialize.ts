@@ -13,15 +13,24 @@ export function nodeId(g: Graph, i: number): string {
 /** Node `i` as a reachgraph.min@v1 node. */
 export function nodeAt(g: Graph, i: number): ReachGraphNode {
   const c = g.nodes;
-  const node: ReachGraphNode = { id: g.strings.get(i), kind: NODE_KINDS[c.kind[i] as number] ?? 'function' };
+  const s = g.strings;
+  const id = s.get(i);
+  const kind = NODE_KINDS[c.kind[i] as number] ?? 'function';
   const purl = c.purl[i] as number;
-  if (purl !== NO_STRING) node.purl = g.strings.get(purl);
   const symbol = c.symbol[i] as number;
-  if (symbol !== NO_STRING) node.symbol = g.strings.get(symbol);
   const file = c.file[i] as number;
-  if (file !== NO_STRING) node.file = g.strings.get(file);
   const line = c.line[i] as number;
-  if (line !== NO_LINE) node.line = line;
+  let node: ReachGraphNode;
+  if (purl !== NO_STRING && symbol !== NO_STRING && file !== NO_STRING && line !== NO_LINE) {
+    // the usual node, made as one literal (cheaper than adding the fields one by one)
+    node = { id, kind, purl: s.get(purl), symbol: s.get(symbol), file: s.get(file), line };
+  } else {
+    node = { id, kind };
+    if (purl !== NO_STRING) node.purl = s.get(purl);
+    if (symbol !== NO_STRING) node.symbol = s.get(symbol);
+    if (file !== NO_STRING) node.file = s.get(file);
+    if (line !== NO_LINE) node.line = line;
+  }
   const flags = c.flags[i] as number;
   if (flags & FLAG_ENTRYPOINT) node.isEntrypoint = true;
   if (flags & FLAG_SINK) node.isSink = true;
@@ -52,14 +61,33 @@ export function edgeAt(g: Graph, k: number, from: number): ReachGraphEdge {
 /** Explanation `x` as an edge `why`. */
 export function explanationAt(g: Graph, x: number): EdgeExplanation {
   const t = g.explanations;
-  const why: EdgeExplanation = { type: EDGE_TYPES[t.type[x] as number] ?? 'DirectCall' };
+  const type = EDGE_TYPES[t.type[x] as number] ?? 'DirectCall';
   const loc = t.loc[x] as number;
-  if (loc !== NO_STRING) why.loc = g.strings.get(loc);
   const guard = t.guard[x] as number;
-  if (guard !== NO_STRING) why.guard = g.strings.get(guard);
   const confidence = t.confidence[x] as number;
-  if (!Number.isNaN(confidence)) why.confidence = confidence;
-  return why;
+  // Object literals per combination of fields (same key order): much cheaper to make than adding
+  // properties one by one, and a slice makes tens of thousands of these.
+  const shape =
+    (loc !== NO_STRING ? 1 : 0) | (guard !== NO_STRING ? 2 : 0) | (Number.isNaN(confidence) ? 0 : 4);
+  const s = g.strings;
+  switch (shape) {
+    case 0:
+      return { type };
+    case 1:
+      return { type, loc: s.get(loc) };
+    case 2:
+      return { type, guard: s.get(guard) };
+    case 3:
+      return { type, loc: s.get(loc), guard: s.get(guard) };
+    case 4:
+      return { type, confidence };
+    case 5:
+      return { type, loc: s.get(loc), confidence };
+    case 6:
+      return { type, guard: s.get(guard), confidence };
+    default:
+      return { type, loc: s.get(loc), guard: s.get(guard), confidence };
+  }
 }
 
 /** Observation `o` as `{hitCount, batches}`. */
