@@ -1,24 +1,19 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type CallgraphRecord, type DsseEnvelope, validate } from '@stella-ops/core';
 import { type EvidenceBundle, verifyEvidenceBundle } from '@stella-ops/graph';
 import type { Express } from 'express';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { consoleAssetsDir } from '../src/api/ui.js';
+import { ARTIFACTS, launchBrowser } from './browser.js';
 import { builtGraph, ordersApiInputs } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
 // The console's views of issue 11: conditional reachability (Assume), OpenVEX and its signed
 // attestation, the evidence bundle, and the reachability diff — in Debian's Chromium against
 // ReachGraph on real PostgreSQL, as in ui.test.ts.
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
 const CVE = 'CVE-2021-23337';
 const UNCALLED_CVE = 'CVE-2020-8203';
@@ -69,18 +64,6 @@ describe('the console’s evidence, conditions and diff views in headless Chromi
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does)`,
-      );
-    }
-    const dist = consoleAssetsDir();
-    if (!dist || !existsSync(join(dist, 'index.html'))) {
-      throw new Error(
-        'the console is not built: run `pnpm --filter @stella-ops/console build` (pnpm test builds it)',
-      );
-    }
-    await mkdir(ARTIFACTS, { recursive: true });
     suite = await createSuite('ui_evidence');
     const { app } = await suite.start((cfg) => {
       cfg.signing.keyPem = pem(serviceKey.privateKey, 'pkcs8');
@@ -98,7 +81,7 @@ describe('the console’s evidence, conditions and diff views in headless Chromi
     jwt = (await token({ scopes: ['reachgraph:read'] })).replace(/^Bearer /, '');
     base = await listen(app);
     unsignedBase = await listen((await suite.start()).app);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

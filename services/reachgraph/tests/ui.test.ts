@@ -1,19 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { consoleAssetsDir } from '../src/api/ui.js';
+import { ARTIFACTS, launchBrowser } from './browser.js';
 import { builtGraph } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
 /** Debian's Chromium; `.ci/run` installs it. A missing browser fails these tests, it never skips them. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
 const CVE = 'CVE-2021-23337';
 const FLAG_CHAIN =
@@ -33,18 +28,6 @@ describe('the "Why reachable?" console in headless Chromium', () => {
   let artifactDigest: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does)`,
-      );
-    }
-    const dist = consoleAssetsDir();
-    if (!dist || !existsSync(join(dist, 'index.html'))) {
-      throw new Error(
-        'the console is not built: run `pnpm --filter @stella-ops/console build` (pnpm test builds it)',
-      );
-    }
-    await mkdir(ARTIFACTS, { recursive: true });
     suite = await createSuite('ui');
     ({ app } = await suite.start());
     const writer = await token({ scopes: ['reachgraph:write', 'reachgraph:read'] });
@@ -62,7 +45,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     pagedServer = paged.app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => pagedServer.once('listening', () => resolve()));
     pagedBase = `http://127.0.0.1:${(pagedServer.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
