@@ -14,8 +14,8 @@ export interface PairPaths {
  * nodes of the partial path being expanded, and the prefix tree of partial paths.
  */
 export class PathSearchScratch {
-  /** `mark[v] === stamp`: v is on the partial path being expanded. */
-  readonly mark: Int32Array;
+  /** `mark[v] === stamp`: v is on the partial path being expanded (allocated on first use). */
+  private marks: Int32Array | null = null;
   stamp = 0;
   /** Prefix tree: partial path `p` is `parent[p]`'s path followed by `node[p]`, `depth[p] + 1` nodes. */
   node = new Int32Array(1024);
@@ -26,8 +26,11 @@ export class PathSearchScratch {
   /** Binary min-heap of partial paths by (f, node sequence). */
   heap = new Int32Array(1024);
 
-  constructor(nodeCount: number) {
-    this.mark = new Int32Array(nodeCount);
+  constructor(private readonly nodeCount: number) {}
+
+  get mark(): Int32Array {
+    this.marks ??= new Int32Array(this.nodeCount);
+    return this.marks;
   }
 
   /** Room for `size` partial paths. */
