@@ -2,7 +2,7 @@ import type { Assumptions } from '../guards/assume.js';
 import { GUARD_OPEN, type GuardStates, guardStates } from '../guards/guard-states.js';
 import { FLAG_ENTRYPOINT, type Graph, NO_OBSERVATION } from '../model/graph.js';
 import { type Admission, admissionOf, withoutEdges } from './admission.js';
-import { bfs, type Reach } from './bfs.js';
+import { bfs, type Reach, type SearchRegion, searchRegion } from './bfs.js';
 import type { ObservedFilter } from './types.js';
 
 // Query-independent facts about a graph, computed on first use and kept for its lifetime (graphs
@@ -20,8 +20,8 @@ export interface FilterFacts {
   reach?: Reach;
   /** 1 for every node forward-reachable from an admitted entrypoint. */
   reachMask?: Uint8Array;
-  /** A bitmap with the bit of every node not in `reachMask` set (see `bfsInto`'s `blocked`). */
-  reachBlocked?: Int32Array;
+  /** `reachMask` prepared for repeated backward searches. */
+  region?: SearchRegion;
 }
 
 interface Derived {
@@ -76,41 +76,36 @@ export function sliceFacts(
   if (assume === undefined) return base;
   const guards = guardStates(g, assume);
   if (guards.pruned === null) {
-    const { reach, mask, blocked } = entrypointReach(g, base);
+    const { reach, mask, region } = entrypointReach(g, base);
     return {
       admission: base.admission,
       entries: base.entries,
       guards,
       reach,
       reachMask: mask,
-      reachBlocked: blocked,
+      region,
     };
   }
   return { admission: withoutEdges(base.admission, guards.pruned), entries: base.entries, guards };
 }
 
 /**
- * Forward reach from every admitted entrypoint of `facts`, with a membership mask and the bitmap of
- * the nodes outside it (every reached node is admitted).
+ * Forward reach from every admitted entrypoint of `facts`, with a membership mask and that mask as
+ * a search region (with its restricted reverse adjacency when the facts are kept: nothing pruned).
  */
 export function entrypointReach(
   g: Graph,
   facts: FilterFacts,
-): { reach: Reach; mask: Uint8Array; blocked: Int32Array } {
-  if (!facts.reach || !facts.reachMask || !facts.reachBlocked) {
+): { reach: Reach; mask: Uint8Array; region: SearchRegion } {
+  if (!facts.reach || !facts.reachMask || !facts.region) {
     const reach = bfs(g, facts.entries, true, Number.POSITIVE_INFINITY, facts.admission);
     const mask = new Uint8Array(g.nodeCount);
-    const blocked = new Int32Array((g.nodeCount + 31) >>> 5).fill(-1);
-    for (let k = 0; k < reach.order.length; k++) {
-      const v = reach.order[k] as number;
-      mask[v] = 1;
-      blocked[v >>> 5] = (blocked[v >>> 5] as number) & ~(1 << (v & 31));
-    }
+    for (let k = 0; k < reach.order.length; k++) mask[reach.order[k] as number] = 1;
     facts.reach = reach;
     facts.reachMask = mask;
-    facts.reachBlocked = blocked;
+    facts.region = searchRegion(g, mask, facts.admission.pruned === null);
   }
-  return { reach: facts.reach, mask: facts.reachMask, blocked: facts.reachBlocked };
+  return { reach: facts.reach, mask: facts.reachMask, region: facts.region };
 }
 
 /**

@@ -40,7 +40,7 @@ export function pathsToTargets(
 ): TargetPaths {
   const n = g.nodeCount;
   const { admission, entries, guards } = facts;
-  const { reach: fwd, mask: fwdMask, blocked } = entrypointReach(g, facts);
+  const { reach: fwd, mask: fwdMask, region } = entrypointReach(g, facts);
   const reachedTargets = targets.filter((t) => fwdMask[t] === 1);
   const reached = new Uint8Array(n);
   for (const t of reachedTargets) reached[t] = 1;
@@ -55,7 +55,7 @@ export function pathsToTargets(
   let next = 0;
   for (; next < reachedTargets.length && paths.length < want; next++) {
     const t = reachedTargets[next] as number;
-    const count = bfsInto(g, [t], false, Number.POSITIVE_INFINITY, admission, fwdMask, dist, queue, blocked);
+    const count = bfsInto(g, [t], false, Number.POSITIVE_INFINITY, admission, fwdMask, dist, queue, region);
     for (let k = 0; k < count; k++) onPath[queue[k] as number] = 1;
     for (const e of entries) {
       if ((dist[e] as number) < 0) continue;
@@ -73,7 +73,7 @@ export function pathsToTargets(
   }
   if (next < reachedTargets.length) {
     const rest = reachedTargets.slice(next);
-    const count = bfsInto(g, rest, false, Number.POSITIVE_INFINITY, admission, fwdMask, dist, queue, blocked);
+    const count = bfsInto(g, rest, false, Number.POSITIVE_INFINITY, admission, fwdMask, dist, queue, region);
     for (let k = 0; k < count; k++) onPath[queue[k] as number] = 1;
   }
   if (paths.length > limits.maxPaths) {
