@@ -1,8 +1,7 @@
 import { CoreError, type ReplayRequest, validate } from '@stella-ops/core';
-import { allow, readBody } from '@stella-ops/service-kit';
+import { allow, parseJsonBody, readBody } from '@stella-ops/service-kit';
 import type { RequestHandler, Router } from 'express';
 import type { AppContext } from '../context.js';
-import { parseJsonBytes } from '../ingest/json-body.js';
 import { type Prebuilt, prebuild, replay } from '../replay/replay-driver.js';
 import { callerOf, requireJsonBody } from './params.js';
 
@@ -17,7 +16,7 @@ export function replayGraph(ctx: AppContext): RequestHandler {
     requireJsonBody(req, 'a replay-request@v1 document');
     const body = await readBody(req, { maxBytes: ctx.cfg.limits.maxReplayBytes });
     const remote = ctx.indexer.validate('replay-request@v1', body);
-    const parsed = parseJsonBytes(body);
+    const parsed = parseJsonBody(body);
     let request: ReplayRequest;
     let prebuilt: Prebuilt | undefined;
     if (remote) {

@@ -1,10 +1,9 @@
 import { type ReachGraph, sha256, validate } from '@stella-ops/core';
-import { allow, problems, readBody } from '@stella-ops/service-kit';
+import { allow, parseJsonBody, problems, readBody } from '@stella-ops/service-kit';
 import type { RequestHandler, Response, Router } from 'express';
 import type { AppContext } from '../context.js';
 import { compactGraph, digestGraph } from '../engine.js';
 import type { IndexJob } from '../ingest/graph-indexer.js';
-import { parseJsonBytes } from '../ingest/json-body.js';
 import { dedupeSignatures } from '../signing/graph-signatures.js';
 import type { Actor } from '../store/graph-store.js';
 import { zstdCompress, zstdDecompress } from '../zstd.js';
@@ -68,7 +67,7 @@ export interface StoredUpload {
  */
 export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUpload> {
   const { tenant, actor } = up;
-  const doc = validate('reachgraph.min@v1', parseJsonBytes(up.body)) as ReachGraph;
+  const doc = validate('reachgraph.min@v1', parseJsonBody(up.body)) as ReachGraph;
   const prepared = await digestGraph(doc, up.body.length);
   if (up.expected && up.expected !== prepared.digest) {
     throw problems.unprocessable(

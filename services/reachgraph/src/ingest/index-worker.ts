@@ -2,7 +2,6 @@ import { parentPort } from 'node:worker_threads';
 import { type ReachGraph, type SchemaName, schemaIssues } from '@stella-ops/core';
 import { isGraphError } from '@stella-ops/graph';
 import { indexDocument, unsignedNormalized } from '../engine.js';
-import { utf8Text } from './json-text.js';
 
 /**
  * Worker thread: indexes an uploaded document while the request thread validates and hashes it.
@@ -29,7 +28,7 @@ function digestOf(id: number): Promise<string> {
 async function run(id: number, body: Uint8Array): Promise<void> {
   const digest = digestOf(id);
   try {
-    const doc = unsignedNormalized(JSON.parse(utf8Text(body)) as ReachGraph);
+    const doc = unsignedNormalized(JSON.parse(new TextDecoder().decode(body)) as ReachGraph);
     const result = await indexDocument(doc, digest);
     port?.postMessage({ id, result }, [result.binary.buffer as ArrayBuffer]);
   } catch (err) {
@@ -44,7 +43,7 @@ async function run(id: number, body: Uint8Array): Promise<void> {
 function check(id: number, schema: SchemaName, body: Uint8Array): void {
   let value: unknown;
   try {
-    value = JSON.parse(utf8Text(body));
+    value = JSON.parse(new TextDecoder().decode(body));
   } catch {
     // The request thread answers JSON_INVALID itself.
     port?.postMessage({ id, issues: [] });
