@@ -13,6 +13,7 @@
  *
  *   node bench/reachgraph/upsert-profile.mjs [--service <checkout>/services/reachgraph]
  *        [--sizes small,large] [--n 5] [--stages] [--only upsert|replay] [--trace]
+ *        [--worker-min-bytes N]  (REACHGRAPH_INDEX_WORKER_MIN_BYTES: index bodies from N bytes on the worker)
  *
  * `--service` runs another build (a scratch checkout of an older commit) for before/after numbers.
  */
@@ -103,6 +104,9 @@ const cfg = envToCfg(
     REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '100000000',
     REACHGRAPH_RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
     REACHGRAPH_DB_POOL_MAX: '8',
+    ...(argValue('--worker-min-bytes')
+      ? { REACHGRAPH_INDEX_WORKER_MIN_BYTES: argValue('--worker-min-bytes') }
+      : {}),
   }),
 );
 let ctx;
@@ -123,6 +127,8 @@ function request(port, path, body) {
         port,
         path,
         method: 'POST',
+        // A new connection each time: a kept-alive one may be closed by the server while idle.
+        agent: false,
         headers: {
           authorization: AUTH,
           'content-type': 'application/json',
