@@ -38,7 +38,7 @@ function inputsOf(graph: ReachGraph): ReachGraphBuildInputs {
     if (n.file) r['file'] = n.file;
     if (n.line !== undefined) r['line'] = n.line;
     if (n.isEntrypoint) r['isEntrypoint'] = true;
-    records.push(r as CallgraphRecord);
+    records.push(r as unknown as CallgraphRecord);
   }
   for (const e of graph.edges) records.push({ type: 'edge', from: e.from, to: e.to, why: e.why });
   const facts = graph.nodes
