@@ -303,7 +303,7 @@ export function envToCfg(env: ServerEnvironment): ServerConfig {
       writesPerMinute: positive(env.writesPerMinute ?? 20, 'RATE_LIMIT_WRITES_PER_MINUTE'),
       maxUpsertBytes: positive(env.maxUpsertBytes ?? 256 * MiB, 'MAX_UPSERT_BYTES'),
       maxReplayBytes: positive(env.maxReplayBytes ?? 256 * MiB, 'MAX_REPLAY_BYTES'),
-      indexWorkerMinBytes: nonNegative(env.indexWorkerMinBytes ?? 16 * MiB, 'INDEX_WORKER_MIN_BYTES'),
+      indexWorkerMinBytes: nonNegative(env.indexWorkerMinBytes ?? MiB, 'INDEX_WORKER_MIN_BYTES'),
       sliceMaxNodes: positive(env.sliceMaxNodes ?? 50_000, 'SLICE_MAX_NODES'),
       sliceMaxPaths: positive(env.sliceMaxPaths ?? 1000, 'SLICE_MAX_PATHS'),
       sliceDefaultLimit: positive(env.sliceDefaultLimit ?? 100, 'SLICE_DEFAULT_LIMIT'),
