@@ -13,13 +13,7 @@ import { Transport } from '../http/transport.js';
 import { collect, verifyChunks } from '../http/verify-digest.js';
 import { type CallOptions, type ClientOptions, resolveOptions } from '../options.js';
 import type { VerifiedStream } from '../signals/types.js';
-import type {
-  BundleDownload,
-  DiffParams,
-  EvidenceParams,
-  ReachGraphClient,
-  SliceParams,
-} from './types.js';
+import type { BundleDownload, DiffParams, EvidenceParams, ReachGraphClient, SliceParams } from './types.js';
 
 const BASE = '/v1/reachgraphs';
 const seg = encodeURIComponent;
