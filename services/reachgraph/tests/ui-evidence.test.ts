@@ -335,6 +335,8 @@ describe('the console’s evidence, conditions and diff views in headless Chromi
     await page.waitForURL(`${base}/ui/graphs/${changed}/diff/${digest}?cve=${UNCALLED_CVE}`);
 
     const verdict = page.locator('[data-verdict-head]');
+    // Until the new answer arrives the previous one stays on screen: wait for what this one shows.
+    await page.locator('[data-verdict-base="not_reachable"][data-verdict-head="reachable"]').waitFor();
     await expect(verdict.getAttribute('data-verdict-base')).resolves.toBe('not_reachable');
     await expect(verdict.getAttribute('data-verdict-head')).resolves.toBe('reachable');
     await expect(verdict.locator('.verdict-before').textContent()).resolves.toBe('Not reachable');
@@ -364,6 +366,7 @@ describe('the console’s evidence, conditions and diff views in headless Chromi
     await page.getByLabel('Vulnerability id').fill(CVE);
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.waitForURL(`${base}/ui/graphs/${changed}/diff/${digest}?cve=${CVE}`);
+    await page.locator('[data-verdict-base="gated"][data-verdict-head="reachable"]').waitFor();
     await expect(verdict.getAttribute('data-verdict-base')).resolves.toBe('gated');
     await expect(verdict.getAttribute('data-verdict-head')).resolves.toBe('reachable');
     await expect(
@@ -379,6 +382,7 @@ describe('the console’s evidence, conditions and diff views in headless Chromi
     await page.getByLabel('Assume', { exact: true }).fill('CUSTOM_REPORTS=enabled');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.waitForURL(/[?&]assume=CUSTOM_REPORTS%3Denabled/);
+    await page.locator('[data-verdict-base="reachable"][data-verdict-head="reachable"]').waitFor();
     await expect(verdict.getAttribute('data-verdict-base')).resolves.toBe('reachable');
     await expect(page.getByRole('list', { name: 'Newly reachable' }).count()).resolves.toBe(0);
     await expect(

@@ -437,12 +437,15 @@ describe('the "Why reachable?" console in headless Chromium', () => {
       .getByRole('link', { name: 'Next page' })
       .click();
     await page.waitForURL(/[?&]cursor=/);
+    // The previous page stays on screen until the next one arrives: wait for its path.
+    await chains.filter({ hasText: 'exportPdf' }).first().waitFor();
     await expect(chains.first().textContent()).resolves.toContain('exportPdf');
     await expect(chains.count()).resolves.toBe(1);
     const pager = page.getByRole('navigation', { name: 'Pages of the slice' });
     await expect(pager.getByRole('link', { name: 'Next page' }).count()).resolves.toBe(0);
     await pager.getByRole('link', { name: 'First page' }).click();
     await page.waitForURL(`${pagedBase}/ui/graphs/${digest}?cve=${CVE}`);
+    await chains.filter({ hasText: 'renderCustomTemplate' }).first().waitFor();
     await expect(chains.first().textContent()).resolves.toBe(FLAG_CHAIN);
     expect(errors).toEqual([]);
     await context.close();
