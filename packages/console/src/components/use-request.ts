@@ -16,18 +16,23 @@ export function useRequest<T>(
   key: string | undefined,
   load: (signal: AbortSignal) => Promise<T>,
 ): RequestState<T> {
-  const [state, setState] = useState<RequestState<T>>({ status: key === undefined ? 'idle' : 'loading' });
+  // Each state remembers the key it answers, so a render with a new key never shows the previous
+  // key's answer (the effect below starts the new request only after that render).
+  const [current, setCurrent] = useState<{ key: string | undefined; state: RequestState<T> }>({
+    key,
+    state: { status: key === undefined ? 'idle' : 'loading' },
+  });
   // `key` names everything `load` depends on.
   useEffect(() => {
     if (key === undefined) {
-      setState({ status: 'idle' });
+      setCurrent({ key, state: { status: 'idle' } });
       return;
     }
     const ctl = new AbortController();
-    setState({ status: 'loading' });
+    setCurrent({ key, state: { status: 'loading' } });
     load(ctl.signal).then(
       (value) => {
-        if (!ctl.signal.aborted) setState({ status: 'done', value });
+        if (!ctl.signal.aborted) setCurrent({ key, state: { status: 'done', value } });
       },
       (err: unknown) => {
         if (ctl.signal.aborted) return;
@@ -39,10 +44,11 @@ export function useRequest<T>(
                 title: 'Something went wrong',
                 detail: err instanceof Error ? err.message : String(err),
               };
-        setState({ status: 'failed', problem });
+        setCurrent({ key, state: { status: 'failed', problem } });
       },
     );
     return () => ctl.abort();
   }, [key]);
-  return state;
+  if (current.key === key) return current.state;
+  return { status: key === undefined ? 'idle' : 'loading' };
 }
