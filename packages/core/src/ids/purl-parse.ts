@@ -45,6 +45,9 @@ export function splitPurl(input: string, lenient: boolean): PurlDraft {
   }
   const lastSlash = rest.lastIndexOf('/');
   const name = percentDecode(rest.slice(lastSlash + 1), 'name');
+  // Building a purl strips a name's outer slashes, so one with an encoded outer / cannot round-trip.
+  if (name.startsWith('/') || name.endsWith('/'))
+    throw purlInvalid('the name begins or ends with an encoded /');
   const namespace = segmentsOf(lastSlash >= 0 ? rest.slice(0, lastSlash) : '').map((s) => {
     const segment = percentDecode(s, 'namespace');
     if (segment.includes('/')) throw purlInvalid('a namespace segment contains an encoded /');
