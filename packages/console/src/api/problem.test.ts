@@ -1,4 +1,4 @@
-import { ApiError, networkProblem, problemFromResponse } from './problem.js';
+import { ApiError, networkProblem, problemFromResponse, problemOf } from './problem.js';
 
 describe('problems shown by the console', () => {
   it('takes title, detail and code from problem+json', () => {
@@ -46,5 +46,16 @@ describe('problems shown by the console', () => {
     const err = new ApiError({ status: 401, title: 'Authentication required' });
     expect(err.message).toBe('Authentication required');
     expect(err.problem.status).toBe(401);
+  });
+
+  it('shows the problem an ApiError carries, and anything else thrown as "Something went wrong"', () => {
+    const problem = { status: 409, title: 'Conflict', code: 'SIGNING_KEY_NOT_CONFIGURED' };
+    expect(problemOf(new ApiError(problem))).toBe(problem);
+    expect(problemOf(new TypeError('boom'))).toEqual({
+      status: 0,
+      title: 'Something went wrong',
+      detail: 'boom',
+    });
+    expect(problemOf('odd')).toEqual({ status: 0, title: 'Something went wrong', detail: 'odd' });
   });
 });

@@ -49,3 +49,13 @@ export function networkProblem(err: unknown): ShownProblem {
     code: 'NETWORK_ERROR',
   };
 }
+
+/** The problem to show for anything a request threw: its problem when it is an {@link ApiError}. */
+export function problemOf(err: unknown): ShownProblem {
+  if (err instanceof ApiError) return err.problem;
+  return {
+    status: 0,
+    title: 'Something went wrong',
+    detail: err instanceof Error ? err.message : String(err),
+  };
+}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ReachGraphClient } from '../api/client.js';
-import { ApiError, type ShownProblem } from '../api/problem.js';
+import { problemOf, type ShownProblem } from '../api/problem.js';
 import { verifyCommand } from '../model/evidence-files.js';
 import type { Search } from '../routing/route.js';
 import { download } from './download.js';
@@ -36,15 +36,7 @@ export function EvidencePanel({ digest, search, client, onRequestToken }: Props)
       download(file.text, 'application/json', fileName);
       setState({ status: 'done', fileName, bytes: new TextEncoder().encode(file.text).length });
     } catch (err) {
-      const problem: ShownProblem =
-        err instanceof ApiError
-          ? err.problem
-          : {
-              status: 0,
-              title: 'Something went wrong',
-              detail: err instanceof Error ? err.message : String(err),
-            };
-      setState({ status: 'failed', problem });
+      setState({ status: 'failed', problem: problemOf(err) });
     }
   };
   const fileName = state.status === 'done' ? state.fileName : '<bundle.json>';

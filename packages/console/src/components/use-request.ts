@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, type ShownProblem } from '../api/problem.js';
+import { problemOf, type ShownProblem } from '../api/problem.js';
 
 /** The state of one request. */
 export type RequestState<T> =
@@ -35,16 +35,7 @@ export function useRequest<T>(
         if (!ctl.signal.aborted) setCurrent({ key, state: { status: 'done', value } });
       },
       (err: unknown) => {
-        if (ctl.signal.aborted) return;
-        const problem: ShownProblem =
-          err instanceof ApiError
-            ? err.problem
-            : {
-                status: 0,
-                title: 'Something went wrong',
-                detail: err instanceof Error ? err.message : String(err),
-              };
-        setCurrent({ key, state: { status: 'failed', problem } });
+        if (!ctl.signal.aborted) setCurrent({ key, state: { status: 'failed', problem: problemOf(err) } });
       },
     );
     return () => ctl.abort();

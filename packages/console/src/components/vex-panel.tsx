@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { FetchedVex, ReachGraphClient } from '../api/client.js';
-import { ApiError, type ShownProblem } from '../api/problem.js';
+import { problemOf, type ShownProblem } from '../api/problem.js';
 import { attestationFileName, vexFileName } from '../model/evidence-files.js';
 import type { OpenVexStatement } from '../model/types.js';
 import { type Search, sliceQueryString, withoutCursor } from '../routing/route.js';
@@ -31,11 +31,6 @@ const JUSTIFICATION_TEXT: Record<NonNullable<OpenVexStatement['justification']>,
     'the vulnerable code cannot be controlled by an adversary',
   inline_mitigations_already_exist: 'inline mitigations already exist',
 };
-
-const problemOf = (err: unknown): ShownProblem =>
-  err instanceof ApiError
-    ? err.problem
-    : { status: 0, title: 'Something went wrong', detail: err instanceof Error ? err.message : String(err) };
 
 function StatementView({ statement }: { statement: OpenVexStatement }) {
   const products = statement.products ?? [];
