@@ -18,11 +18,11 @@
  * comparison under the same machine load. Add `--cpu-prof` to node for a V8 profile of part 1.
  */
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchAuth, scratchDatabase } from './bench-env.mjs';
 import { load, summarize } from './load.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -50,8 +50,6 @@ const importFromService = async (spec) => import(pathToFileURL(requireFromServic
 const importDist = async (path) => import(new URL(`dist/${path}`, serviceDir).href);
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a benchmark setting, not a build input
-const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a benchmark setting, not a build input
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const pg = requireFromService('pg');
@@ -70,15 +68,7 @@ const LIMITS = { maxNodes: 50_000, maxPaths: 1000 };
 const PAGE = { defaultLimit: 100, maxLimit: 1000 };
 
 // ---- scratch database, app role pool ----
-const dbName = `reachgraph_coldprof_${process.pid}_${randomBytes(3).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-admin.on('error', (err) => process.stderr.write(`admin connection: ${err.message}\n`));
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const ownerUrl = new URL(ADMIN_URL);
-ownerUrl.pathname = `/${dbName}`;
-const appUrl = new URL(ownerUrl);
-appUrl.username = 'reachgraph_app';
+const { dbName, admin, ownerUrl, appUrl } = await scratchDatabase(pg, 'coldprof');
 const redisPrefix = `bench:coldprof:${process.pid}:`;
 const children = [];
 let pool;
@@ -241,32 +231,15 @@ try {
 
   // ---- 2. over HTTP ----
   if (HTTP) {
-    const jwtKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    const now = Math.floor(Date.now() / 1000);
-    const body = `${b64({ alg: 'ES256', kid: 'bench' })}.${b64({
-      iss: 'https://bench',
-      aud: 'reachgraph',
-      sub: 'bench',
-      iat: now,
-      exp: now + 3600,
-      principal: 'bench',
-      tenant: TENANT,
-      scope: 'reachgraph:read',
-    })}`;
-    const sig = sign('sha256', Buffer.from(body), { key: jwtKey.privateKey, dsaEncoding: 'ieee-p1363' });
-    const AUTH = `Bearer ${body}.${sig.toString('base64url')}`;
+    const auth = benchAuth();
+    const AUTH = auth.token({ tenant: TENANT, scope: 'reachgraph:read' });
     const env = {
       ...process.env,
       REACHGRAPH_HOST: '127.0.0.1',
       REACHGRAPH_DATABASE_URL: appUrl.toString(),
       REACHGRAPH_REDIS_URL: REDIS_URL,
       REACHGRAPH_REDIS_PREFIX: redisPrefix,
-      REACHGRAPH_AUTH_ISSUER: 'https://bench',
-      REACHGRAPH_AUTH_AUDIENCE: 'reachgraph',
-      REACHGRAPH_AUTH_PUBLIC_KEYS: JSON.stringify([
-        { kid: 'bench', alg: 'ES256', pem: jwtKey.publicKey.export({ type: 'spki', format: 'pem' }) },
-      ]),
+      ...auth.env,
       REACHGRAPH_LOG_LEVEL: 'warn',
       REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '100000000',
       REACHGRAPH_DB_POOL_MAX: '8',

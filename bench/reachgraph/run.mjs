@@ -16,11 +16,11 @@
  * far less disturbed by other work than latency is.
  */
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ADMIN_URL, benchAuth, scratchDatabase } from './bench-env.mjs';
 import { toCallgraphInputs } from './inputs.mjs';
 import { load, summarize } from './load.mjs';
 
@@ -51,8 +51,6 @@ const scale = (small, large, size) =>
   Math.max(3, Math.round((size === 'small' ? small : large) / (quick ? 5 : 1)));
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a benchmark setting, not a build input
-const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a benchmark setting, not a build input
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const pg = requireFromService('pg');
 const { Redis } = await importFromService('ioredis');
@@ -60,37 +58,11 @@ const { generateReachGraph, buildReachGraph, createGraph, sliceGraph } =
   await importFromService('@stella-ops/graph');
 
 // ---- auth: an ES256 JWT signed with a key made for this run ----
-const jwtKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-function jwt(claims) {
-  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${b64({ alg: 'ES256', kid: 'bench' })}.${b64({
-    iss: 'https://bench',
-    aud: 'reachgraph',
-    sub: 'bench',
-    iat: now,
-    exp: now + 3600,
-    principal: 'bench',
-    tenant: 'bench',
-    scope: 'reachgraph:read reachgraph:write reachgraph:admin',
-    ...claims,
-  })}`;
-  const sig = sign('sha256', Buffer.from(body), { key: jwtKey.privateKey, dsaEncoding: 'ieee-p1363' });
-  return `Bearer ${body}.${sig.toString('base64url')}`;
-}
-const AUTH = jwt({});
+const auth = benchAuth();
+const AUTH = auth.token();
 
 // ---- database and servers ----
-const dbName = `reachgraph_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-// A connection ended by the server (another process terminating backends) must not skip clean-up.
-admin.on('error', (err) => process.stderr.write(`admin connection: ${err.message}\n`));
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const ownerUrl = new URL(ADMIN_URL);
-ownerUrl.pathname = `/${dbName}`;
-const appUrl = new URL(ownerUrl);
-appUrl.username = 'reachgraph_app';
+const { dbName, admin, ownerUrl, appUrl } = await scratchDatabase(pg, 'bench');
 const redisPrefix = `bench:reachgraph:${process.pid}:`;
 
 const children = [];
@@ -109,11 +81,7 @@ const baseEnv = {
   REACHGRAPH_MIGRATE_DATABASE_URL: ownerUrl.toString(),
   REACHGRAPH_REDIS_URL: REDIS_URL,
   REACHGRAPH_REDIS_PREFIX: redisPrefix,
-  REACHGRAPH_AUTH_ISSUER: 'https://bench',
-  REACHGRAPH_AUTH_AUDIENCE: 'reachgraph',
-  REACHGRAPH_AUTH_PUBLIC_KEYS: JSON.stringify([
-    { kid: 'bench', alg: 'ES256', pem: jwtKey.publicKey.export({ type: 'spki', format: 'pem' }) },
-  ]),
+  ...auth.env,
   REACHGRAPH_LOG_LEVEL: 'warn',
   REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '100000000',
   REACHGRAPH_RATE_LIMIT_WRITES_PER_MINUTE: '100000000',

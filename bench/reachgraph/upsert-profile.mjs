@@ -17,11 +17,11 @@
  *
  * `--service` runs another build (a scratch checkout of an older commit) for before/after numbers.
  */
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { benchAuth, scratchDatabase } from './bench-env.mjs';
 import { toCallgraphInputs } from './inputs.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -47,8 +47,6 @@ const SIZES = {
   large: { label: '100k/300k', nodes: 100_000, edges: 300_000, n: repeat },
 };
 
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: a benchmark setting, not a build input
-const ADMIN_URL = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const pg = requireFromService('pg');
 const { pino } = await importFromService('pino');
 const { generateReachGraph, buildReachGraph } = await importFromService('@stella-ops/graph');
@@ -62,32 +60,11 @@ const engine = await importDist('engine.js');
 const { zstdCompress } = await importDist('zstd.js');
 
 // ---- auth: an ES256 JWT signed with a key made for this run ----
-const jwtKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const now = Math.floor(Date.now() / 1000);
-const unsigned = `${b64({ alg: 'ES256', kid: 'bench' })}.${b64({
-  iss: 'https://bench',
-  aud: 'reachgraph',
-  sub: 'bench',
-  iat: now,
-  exp: now + 3600,
-  principal: 'bench',
-  tenant: 'bench',
-  scope: 'reachgraph:read reachgraph:write reachgraph:admin',
-})}`;
-const jwtSig = sign('sha256', Buffer.from(unsigned), { key: jwtKey.privateKey, dsaEncoding: 'ieee-p1363' });
-const AUTH = `Bearer ${unsigned}.${jwtSig.toString('base64url')}`;
+const auth = benchAuth();
+const AUTH = auth.token();
 
 // ---- database and the app, in this process ----
-const dbName = `reachgraph_cpu_${process.pid}_${randomBytes(3).toString('hex')}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-admin.on('error', (err) => process.stderr.write(`admin connection: ${err.message}\n`));
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const ownerUrl = new URL(ADMIN_URL);
-ownerUrl.pathname = `/${dbName}`;
-const appUrl = new URL(ownerUrl);
-appUrl.username = 'reachgraph_app';
+const { dbName, admin, ownerUrl, appUrl } = await scratchDatabase(pg, 'cpu');
 
 const cfg = envToCfg(
   readEnv({
@@ -95,11 +72,7 @@ const cfg = envToCfg(
     REACHGRAPH_PORT: '0',
     REACHGRAPH_DATABASE_URL: appUrl.toString(),
     REACHGRAPH_MIGRATE_DATABASE_URL: ownerUrl.toString(),
-    REACHGRAPH_AUTH_ISSUER: 'https://bench',
-    REACHGRAPH_AUTH_AUDIENCE: 'reachgraph',
-    REACHGRAPH_AUTH_PUBLIC_KEYS: JSON.stringify([
-      { kid: 'bench', alg: 'ES256', pem: jwtKey.publicKey.export({ type: 'spki', format: 'pem' }) },
-    ]),
+    ...auth.env,
     REACHGRAPH_LOG_LEVEL: 'warn',
     REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '100000000',
     REACHGRAPH_RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
