@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { type CallgraphRecord, type RuntimeFact, sha256Canonical } from '@stella-ops/core';
+import { sha256Canonical } from '@stella-ops/core';
 import { callgraphDigest } from '@stella-ops/graph';
 import type { Express } from 'express';
 import pg from 'pg';
 import request from 'supertest';
 import { inputProblem } from '../src/build/input-problems.js';
 import type { InputResolver } from '../src/replay/input-resolver.js';
+import { ordersApiFiles } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
-const example = (name: string) =>
-  readFileSync(new URL(`../../../examples/orders-api/${name}`, import.meta.url), 'utf8');
-const lines = <T>(text: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as T);
-const RECORDS = lines<CallgraphRecord>(example('callgraph.ndjson'));
-const FACTS = lines<RuntimeFact>(example('runtime-facts.ndjson'));
-const OSV = JSON.parse(example('osv.json')) as unknown;
-const SINKS = JSON.parse(example('sinks.json')) as unknown;
+const { records: RECORDS, facts: FACTS, sinks: SINKS, osv: OSV } = ordersApiFiles();
 const GRAPH = '01JBQ7W0000000000000000000';
 const BATCH = '01JBQ7W0000000000000000001';
 const HASH = `sha256:${'c'.repeat(64)}`;

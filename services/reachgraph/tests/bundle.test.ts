@@ -1,14 +1,11 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   type CallgraphManifest,
-  type CallgraphRecord,
   canonicalize,
   createKeySigner,
   createStatement,
   IN_TOTO_PAYLOAD_TYPE,
   RUNTIME_FACTS_PREDICATE_TYPE,
-  type RuntimeFact,
   type RuntimeFactProvenance,
   signEnvelope,
   validate,
@@ -27,7 +24,7 @@ import request from 'supertest';
 import { inputProblem } from '../src/build/input-problems.js';
 import type { ServerConfig } from '../src/config.js';
 import type { InputResolver } from '../src/replay/input-resolver.js';
-import { exampleGraph } from './fixtures.js';
+import { exampleGraph, ordersApiFiles } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
 const pem = (k: KeyObject, type: 'pkcs8' | 'spki') => String(k.export({ type, format: 'pem' }));
@@ -41,16 +38,7 @@ const pinned = [
   { keyId: SIGNALS_KEY_ID, publicKeyPem: pem(signalsKey.publicKey, 'spki') },
 ];
 
-const example = (name: string) =>
-  readFileSync(new URL(`../../../examples/orders-api/${name}`, import.meta.url), 'utf8');
-const lines = <T>(text: string) =>
-  text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as T);
-const RECORDS = lines<CallgraphRecord>(example('callgraph.ndjson'));
-const FACTS = lines<RuntimeFact>(example('runtime-facts.ndjson'));
-const SINKS = JSON.parse(example('sinks.json')) as unknown;
+const { records: RECORDS, facts: FACTS, sinks: SINKS } = ordersApiFiles();
 const GRAPH_ID = '01JBQ7W0000000000000000000';
 const BATCH_ID = '01JBQ7W0000000000000000001';
 const HASH = `sha256:${'c'.repeat(64)}`;

@@ -20,6 +20,21 @@ export function exampleGraph(): ReachGraph {
   return json<ReachGraph>('schemas/examples/reachgraph-min.v1/valid-express-lodash.json');
 }
 
+/** The orders-api example's files as parsed values: call graph records, runtime facts, sinks, OSV. */
+export function ordersApiFiles(): {
+  records: CallgraphRecord[];
+  facts: RuntimeFact[];
+  sinks: unknown;
+  osv: unknown;
+} {
+  return {
+    records: ndjson<CallgraphRecord>('examples/orders-api/callgraph.ndjson'),
+    facts: ndjson<RuntimeFact>('examples/orders-api/runtime-facts.ndjson'),
+    sinks: json('examples/orders-api/sinks.json'),
+    osv: json('examples/orders-api/osv.json'),
+  };
+}
+
 /** The orders-api demo as replay inputs (inline call graph, runtime facts and sinks). */
 export function ordersApiInputs(): BuildInputs {
   return {
