@@ -11,7 +11,7 @@ import {
   routeHref,
 } from '../routing/route.js';
 import type { Navigate } from '../routing/use-route.js';
-import { EdgeChip } from './hop-chip.js';
+import { Assumed, HopWhy } from './hop-chip.js';
 import { Link } from './link.js';
 import { PathConditions } from './path-list.js';
 import { AssumeField, AssumeNotes } from './search-form.js';
@@ -222,13 +222,7 @@ function DiffPath({ path, index, kind }: { path: SlicePath; index: number; kind:
               <span class="hop-arrow" aria-hidden="true">
                 ↓
               </span>
-              <EdgeChip type={hop.why.type} />
-              {hop.why.guard && (
-                <span class="guard-label">
-                  guard <code class="guard">{hop.why.guard}</code>
-                </span>
-              )}
-              {hop.why.loc && <code class="loc">{hop.why.loc}</code>}
+              <HopWhy why={hop.why} />
             </div>
             <span class="node-name" title={hop.to}>
               {nodeLabel(hop.to)}
@@ -300,11 +294,7 @@ export function DiffView({ diff, navigate }: { diff: ReachGraphDiff; navigate: N
           {s.newlyReachable.length > 0 &&
             ` ${s.newlyReachable.length} ${s.newlyReachable.length === 1 ? 'sink is' : 'sinks are'} newly reachable: a PR check (stella reachgraph diff) fails.`}
         </p>
-        {assumed && (
-          <p class="assumed">
-            Assuming <code data-assume={assumed}>{assumed.split(',').join(', ')}</code>.
-          </p>
-        )}
+        <Assumed text={assumed} />
       </section>
       <p class="summary">
         Compared {diff.counts.basePaths} base {diff.counts.basePaths === 1 ? 'path' : 'paths'} with{' '}

@@ -1,4 +1,4 @@
-import type { EdgeType } from '../model/types.js';
+import type { EdgeType, SliceHop } from '../model/types.js';
 
 /** What each edge type means (ReachGraph spec, Edge Explainability). */
 export const EDGE_TYPE_HELP: Record<EdgeType, string> = {
@@ -18,6 +18,35 @@ export function EdgeChip({ type }: { type: EdgeType }) {
     <span class={`chip chip-${type}`} data-edge-type={type} title={`${type}: ${EDGE_TYPE_HELP[type]}`}>
       {type}
     </span>
+  );
+}
+
+/** Why a hop exists: its edge type chip, the guard it depends on and where the call is. */
+export function HopWhy({ why }: { why: SliceHop['why'] }) {
+  return (
+    <>
+      <EdgeChip type={why.type} />
+      {why.guard && (
+        <span class="guard-label">
+          guard <code class="guard">{why.guard}</code>
+        </span>
+      )}
+      {why.loc && (
+        <code class="loc" title="where the call is">
+          {why.loc}
+        </code>
+      )}
+    </>
+  );
+}
+
+/** The assumptions a query was answered under, `A=1,B=2` (nothing when there are none). */
+export function Assumed({ text }: { text: string | undefined }) {
+  if (!text) return null;
+  return (
+    <p class="assumed">
+      Assuming <code data-assume={text}>{text.split(',').join(', ')}</code>.
+    </p>
   );
 }
 

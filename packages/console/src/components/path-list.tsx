@@ -1,6 +1,6 @@
 import { chainText, hopObservation, pathNodeIds } from '../model/labels.js';
 import type { SliceNode, SlicePath, SliceResponse } from '../model/types.js';
-import { EdgeChip, RuntimeBadge } from './hop-chip.js';
+import { HopWhy, RuntimeBadge } from './hop-chip.js';
 import { NodeRef } from './node-ref.js';
 import { Empty } from './status.js';
 
@@ -75,17 +75,7 @@ function PathItem({ path, index, ...rest }: Omit<Props, 'firstIndex'> & { path: 
                 <span class="hop-arrow" aria-hidden="true">
                   ↓
                 </span>
-                <EdgeChip type={hop.why.type} />
-                {hop.why.guard && (
-                  <span class="guard-label">
-                    guard <code class="guard">{hop.why.guard}</code>
-                  </span>
-                )}
-                {hop.why.loc && (
-                  <code class="loc" title="where the call is">
-                    {hop.why.loc}
-                  </code>
-                )}
+                <HopWhy why={hop.why} />
                 {hop.observed === true && <RuntimeBadge count={observed?.hitCount} />}
               </div>
               {entry(hop.to)}

@@ -1,5 +1,6 @@
 import { assumeText } from '../model/assume.js';
 import type { SliceResponse } from '../model/types.js';
+import { Assumed } from './hop-chip.js';
 
 const TEXT = {
   reachable: { label: 'Reachable', cls: 'verdict-reachable' },
@@ -44,11 +45,7 @@ export function Verdict({ slice }: { slice: SliceResponse }) {
       <p>
         <code>{slice.query.cve}</code> — {why}
       </p>
-      {assumed && (
-        <p class="assumed">
-          Assuming <code data-assume={assumed}>{assumed.split(',').join(', ')}</code>.
-        </p>
-      )}
+      <Assumed text={assumed} />
     </section>
   );
 }
