@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Env, type Instruction } from 'dockerfile-ast';
 import { envToCfg, readEnv } from '../../services/reachgraph/src/config.js';
 import { SETTINGS } from '../../services/signals/src/config/settings.js';
 import { DockerIgnore } from './dockerignore.js';
@@ -23,6 +23,7 @@ const SERVICES = [
     pkg: '@stella-ops/signals-service',
     port: signalsPort,
     portVar: 'SIGNALS_PORT',
+    nodeOptions: undefined,
     accepts: (name: string) => SIGNALS_ENV_NAMES.has(name),
   },
   {
@@ -30,6 +31,8 @@ const SERVICES = [
     pkg: '@stella-ops/reachgraph-service',
     port: reachgraphPort,
     portVar: 'REACHGRAPH_PORT',
+    // bench/reachgraph/run.mjs starts the service with the same (read from this file).
+    nodeOptions: '--max-semi-space-size=32',
     accepts: (name: string) => Object.keys(readEnv({ [name]: '1' })).length === 1,
   },
 ] as const;
@@ -44,7 +47,7 @@ const flag = (i: Instruction, name: string) => {
   return m?.[1];
 };
 
-describe.each(SERVICES)('$file', ({ file, pkg, port, portVar, accepts }) => {
+describe.each(SERVICES)('$file', ({ file, pkg, port, portVar, nodeOptions, accepts }) => {
   const dockerfile = DockerfileParser.parse(readRepo(file));
   const instructions = dockerfile.getInstructions();
   const froms = dockerfile.getFROMs();
@@ -110,6 +113,17 @@ describe.each(SERVICES)('$file', ({ file, pkg, port, portVar, accepts }) => {
     expect(cmd[2]).toContain('/healthz');
     expect(cmd[2]).toContain(`process.env.${portVar}||${port}`);
     expect(accepts(portVar)).toBe(true);
+  });
+
+  it('runs node with the NODE_OPTIONS it is tuned for, which Node accepts there', () => {
+    const set = only('ENV')
+      .flatMap((e) => (e as Env).getProperties())
+      .filter((p) => p.getName() === 'NODE_OPTIONS')
+      .map((p) => p.getValue());
+    expect(set).toEqual(nodeOptions === undefined ? [] : [nodeOptions]);
+    // A flag Node refuses in NODE_OPTIONS would stop the container before the service starts.
+    for (const value of set)
+      execFileSync(process.execPath, ['-e', ''], { env: { ...process.env, NODE_OPTIONS: value! } });
   });
 
   it('copies from the build context only paths that exist and .dockerignore keeps', () => {

@@ -18,6 +18,15 @@ type Reply = {
   error?: { graphCode?: GraphErrorCode; message: string };
 };
 
+/**
+ * Young generation of the index worker, in MiB: 32 MiB semi-spaces, twice V8's default. Parsing and indexing a
+ * multi-megabyte body makes tens of megabytes of short-lived objects: with the default, most are
+ * promoted and later paid for in mark-compacts. Measured on the 10k/30k upsert (5.6 MB body): server
+ * CPU per upsert 218 → 173 ms. Set here rather than by a Node flag so it holds however the service
+ * is started; the request thread's own is set by `--max-semi-space-size` (the image's NODE_OPTIONS).
+ */
+const WORKER_YOUNG_GENERATION_MB = 96;
+
 function replyError(reply: Reply): Error {
   if (reply.error?.graphCode)
     return new GraphError({ code: reply.error.graphCode, message: reply.error.message });
@@ -119,7 +128,9 @@ export class GraphIndexer {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerUrl);
+    const worker = new Worker(this.workerUrl, {
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     worker.unref();
     worker.on('message', (reply: Reply) => {
       const p = this.pending.get(reply.id);
