@@ -12,7 +12,7 @@
  *    process's CPU time per request.
  *
  *   node bench/reachgraph/cold-profile.mjs [--service <dir>] [--nodes 100000 --edges 300000]
- *        [--iterations 30] [--cold 40] [--cached 1000] [--no-http]
+ *        [--iterations 30] [--cold 40] [--warm 200] [--cached 1000] [--no-http]
  *
  * `--service` profiles another build (an earlier commit, checked out and built) for a before/after
  * comparison under the same machine load. Add `--cpu-prof` to node for a V8 profile of part 1.
@@ -40,6 +40,7 @@ const EDGES = Number(argValue('--edges', '300000'));
 const ITERATIONS = Number(argValue('--iterations', '30'));
 const COLD_REQUESTS = Number(argValue('--cold', '40'));
 const CACHED_REQUESTS = Number(argValue('--cached', '1000'));
+const WARM_REQUESTS = Number(argValue('--warm', '200'));
 const HTTP = !args.includes('--no-http');
 /** Extra node arguments for the servers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (space separated). */
 const SERVER_NODE_ARGS = (argValue('--server-node-args', '') ?? '').split(' ').filter(Boolean);
@@ -282,6 +283,10 @@ try {
     row(
       'CVE slice typical, cold (target p95 <= 60)',
       await withCpu(coldServer, { requests: COLD_REQUESTS, make: () => ({ path, headers: noCache }) }),
+    );
+    row(
+      'CVE slice typical, warm (target p95 <= 25)',
+      await withCpu(warmServer, { requests: WARM_REQUESTS, make: () => ({ path, headers: noCache }) }),
     );
     row(
       'CVE slice typical, cached (target p95 <= 3)',

@@ -218,7 +218,7 @@ try {
     const warmups = scale(3, 1, size);
     record(
       spec.label,
-      'upsert (201, new graph), first after start',
+      'upsert (201, new graph), warm-up before that row',
       await loadWithCpu(warmBase, {
         requests: warmups,
         make: (i) => {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { zstdCompress } from '@stella-ops/cas';
 import fc from 'fast-check';
-import { parseJsonBody, parseNdjson, readBody } from './body.js';
+import { decodeUtf8, parseJsonBody, parseNdjson, readBody } from './body.js';
 import { HttpProblem } from './problem.js';
 
 /** A request-like stream: what express hands `readBody`, headers included. */
@@ -137,5 +137,39 @@ describe('parseJsonBody', () => {
   it('answers invalid UTF-8 with 400 BODY_ENCODING_INVALID', async () => {
     const problem = await problemOf(() => parseJsonBody(Buffer.from([0x22, 0xc3, 0x28, 0x22])));
     expect([problem.status, problem.code]).toEqual([400, 'BODY_ENCODING_INVALID']);
+  });
+});
+
+describe('decodeUtf8', () => {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const outcome = (decode: () => string) => {
+    try {
+      return { text: decode() };
+    } catch (err) {
+      return { error: (err as Error).name };
+    }
+  };
+
+  it('decodes exactly as a fatal TextDecoder, ASCII or not, valid or not (property)', () => {
+    const bytes = fc.oneof(
+      fc.string({ unit: 'grapheme' }).map((t) => new TextEncoder().encode(t)),
+      fc.string({ unit: 'binary' }).map((t) => Buffer.from(t, 'latin1')),
+      fc.uint8Array({ maxLength: 64 }),
+    );
+    fc.assert(
+      fc.property(bytes, fc.nat({ max: 8 }), (b, offset) => {
+        // A view that does not start at its buffer's start, as request bodies often are.
+        const view = new Uint8Array(offset + b.length);
+        view.set(b, offset);
+        const input = view.subarray(offset);
+        expect(outcome(() => decodeUtf8(input))).toEqual(outcome(() => strict.decode(input)));
+      }),
+    );
+  });
+
+  it('drops a BOM and refuses invalid UTF-8 like TextDecoder', () => {
+    expect(decodeUtf8(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]))).toBe('{}');
+    expect(() => decodeUtf8(Buffer.from([0x7b, 0xff, 0x7d]))).toThrow('not valid');
+    expect(decodeUtf8(Buffer.from('{"a":"plain ascii"}'))).toBe('{"a":"plain ascii"}');
   });
 });

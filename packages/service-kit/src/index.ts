@@ -1,7 +1,7 @@
 export type { AccessRule, AuthConfig, Authenticator, Principal } from './auth.js';
 export { allow, createAuthenticator, principalOf, requireAuth } from './auth.js';
 export type { BodyOptions, NdjsonLine } from './body.js';
-export { bufferStream, parseJsonBody, parseNdjson, readBody } from './body.js';
+export { bufferStream, decodeUtf8, parseJsonBody, parseNdjson, readBody } from './body.js';
 export type { DbConfig } from './db.js';
 export {
   createKysely,

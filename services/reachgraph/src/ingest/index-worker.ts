@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { type ReachGraph, type SchemaName, schemaIssues } from '@stella-ops/core';
 import { isGraphError } from '@stella-ops/graph';
+import { decodeUtf8 } from '@stella-ops/service-kit';
 import { indexDocument, unsignedNormalized } from '../engine.js';
 
 /**
@@ -28,7 +29,7 @@ function digestOf(id: number): Promise<string> {
 async function run(id: number, body: Uint8Array): Promise<void> {
   const digest = digestOf(id);
   try {
-    const doc = unsignedNormalized(JSON.parse(new TextDecoder().decode(body)) as ReachGraph);
+    const doc = unsignedNormalized(JSON.parse(decodeUtf8(body)) as ReachGraph);
     const result = await indexDocument(doc, digest);
     port?.postMessage({ id, result }, [result.binary.buffer as ArrayBuffer]);
   } catch (err) {
@@ -43,7 +44,7 @@ async function run(id: number, body: Uint8Array): Promise<void> {
 function check(id: number, schema: SchemaName, body: Uint8Array): void {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(body));
+    value = JSON.parse(decodeUtf8(body));
   } catch {
     // The request thread answers JSON_INVALID itself.
     port?.postMessage({ id, issues: [] });
