@@ -16,7 +16,7 @@
  * far less disturbed by other work than latency is.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,11 +65,12 @@ const AUTH = auth.token();
 const { dbName, admin, ownerUrl, appUrl } = await scratchDatabase(pg, 'bench');
 const redisPrefix = `bench:reachgraph:${process.pid}:`;
 
-// The service runs with the Node options its image sets (deploy/docker/reachgraph.Dockerfile).
-const imageNodeOptions =
-  /^ENV .*\bNODE_OPTIONS=(\S+)/m.exec(
-    readFileSync(new URL('deploy/docker/reachgraph.Dockerfile', root), 'utf8'),
-  )?.[1] ?? '';
+// The service runs with the Node options its own image sets (the checkout's
+// deploy/docker/reachgraph.Dockerfile, so an older build runs as it was deployed).
+const dockerfile = new URL('../../deploy/docker/reachgraph.Dockerfile', serviceDir);
+const imageNodeOptions = existsSync(dockerfile)
+  ? (/^ENV .*\bNODE_OPTIONS=(\S+)/m.exec(readFileSync(dockerfile, 'utf8'))?.[1] ?? '')
+  : '';
 
 const children = [];
 function runBin(command, env) {

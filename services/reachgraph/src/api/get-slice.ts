@@ -74,7 +74,9 @@ export function getSlice(ctx: AppContext): RequestHandler {
       // A CVE page always carries just what its paths traverse: the engine materialises only that.
       ...(type === 'cve' ? { pathPage: { offset: slice.offset, limit: slice.limit } } : {}),
     });
-    const json = Buffer.from(JSON.stringify(paginate(full, slice.limit, slice.offset, slice.queryHash)));
+    const json = Buffer.from(
+      JSON.stringify(paginate(full, slice.limit, slice.offset, slice.queryHash, type === 'cve')),
+    );
     send(res, json, loaded.source === 'memory' ? 'computed-warm' : 'computed-cold');
     done(loaded.source === 'memory' ? 'computed-warm' : 'computed-cold');
     // A request that bypassed the caches does not refill them (its answer is what they would hold).

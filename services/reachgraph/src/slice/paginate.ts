@@ -8,13 +8,15 @@ import { makeCursor } from './query.js';
  * whole subgraph (the matched file nodes are its answer). Slices without paths page their nodes
  * (ascending id), each page carrying the edges that leave its nodes, so every edge appears on
  * exactly one page. `counts`, `verdict` and `sinks` describe the whole slice; `nextCursor` is set
- * while more remains.
+ * while more remains. `pageCut`: `full` is a slice with paths whose nodes and edges the engine
+ * already cut to this page (its `pathPage` option): they are kept as they are.
  */
 export function paginate(
   full: SliceResponse,
   limit: number,
   offset: number,
   queryHash: string,
+  pageCut = false,
 ): SliceResponse {
   const page: SliceResponse = { ...full };
   delete page.nextCursor;
@@ -22,19 +24,19 @@ export function paginate(
   if (full.paths !== undefined) {
     total = full.paths.length;
     const paths = full.paths.slice(offset, offset + limit);
-    const nodeIds = new Set<string>();
-    const edgeKeys = new Set<string>();
-    for (const p of paths) {
-      nodeIds.add(p.entrypoint);
-      nodeIds.add(p.target);
-      for (const h of p.hops) {
-        nodeIds.add(h.from);
-        nodeIds.add(h.to);
-        edgeKeys.add(edgeKey(h.from, h.to, h.why.type, h.why.guard));
-      }
-    }
     page.paths = paths;
-    if (full.query.type === 'cve' || offset > 0 || paths.length < total) {
+    if (!pageCut && (full.query.type === 'cve' || offset > 0 || paths.length < total)) {
+      const nodeIds = new Set<string>();
+      const edgeKeys = new Set<string>();
+      for (const p of paths) {
+        nodeIds.add(p.entrypoint);
+        nodeIds.add(p.target);
+        for (const h of p.hops) {
+          nodeIds.add(h.from);
+          nodeIds.add(h.to);
+          edgeKeys.add(edgeKey(h.from, h.to, h.why.type, h.why.guard));
+        }
+      }
       page.nodes = full.nodes.filter((n) => nodeIds.has(n.id));
       // Both ends on the page first (no allocation), the full key only for those few.
       page.edges = full.edges.filter(
