@@ -33,6 +33,7 @@ describe('public API', () => {
       'conditionalGuard',
       'createEvidenceBundle',
       'createGraph',
+      'cveCore',
       'cveSlice',
       'cveSubgraph',
       'decodeGraph',

@@ -53,6 +53,7 @@ export { FLAG_ENTRYPOINT, FLAG_SINK, NO_LINE, NO_OBSERVATION, NO_STRING } from '
 export { loadGraph } from './model/load-graph.js';
 export { allEdges, allNodes, edgeAt, findNode, nodeAt, nodeId } from './model/materialize.js';
 export type { StringTable } from './model/string-table.js';
+export { cveCore } from './slice/cve-core.js';
 export { cveSlice } from './slice/cve-slice.js';
 export type { CveSubgraph } from './slice/cve-subgraph.js';
 export { cveSubgraph } from './slice/cve-subgraph.js';

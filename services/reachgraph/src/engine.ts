@@ -6,7 +6,7 @@ import {
   type SliceQuery,
   type SliceResponse,
 } from '@stella-ops/core';
-import { createGraph, decodeGraph, encodeGraph, type Graph, sliceGraph } from '@stella-ops/graph';
+import { createGraph, cveCore, decodeGraph, encodeGraph, type Graph, sliceGraph } from '@stella-ops/graph';
 import { BINARY_GRAPH_ZSTD_LEVEL, zstdCompress, zstdDecompress } from './zstd.js';
 
 /**
@@ -30,9 +30,18 @@ export interface IndexedGraph {
   edgeCount: number;
   binary: Uint8Array;
   binaryZst: Buffer;
+  /** The binary form of the graph's CVE core, zstd, when the graph is large enough to want one. */
+  coreZst?: Buffer;
   purls: string[];
   cves: string[];
 }
+
+/**
+ * From this binary size on, a graph also stores its CVE core: a cold CVE slice then reads and decodes
+ * only that (at 100k nodes / 300k edges of the bench graph, 6.0 of 22.1 MB; 1.8 of 6.8 MB stored).
+ * Below it a cold load costs a few milliseconds anyway and the extra work would slow every upload.
+ */
+export const CORE_MIN_BINARY_BYTES = 4 * 1024 * 1024;
 
 /**
  * Normalises, canonicalises and hashes a document (signatures excluded, DESIGN §4). `sizeHint`: the
@@ -80,12 +89,16 @@ export async function indexDocument(
     for (const c of n.cves ?? []) cves.add(c);
   }
   // The digest is only the binary header's: the index is the same whatever it is.
-  const binary = encodeGraph({ ...graph, digest: await digest });
+  const digested = { ...graph, digest: await digest };
+  const binary = encodeGraph(digested);
   return {
     nodeCount: graph.nodeCount,
     edgeCount: graph.edgeCount,
     binary,
     binaryZst: zstdCompress(binary, BINARY_GRAPH_ZSTD_LEVEL),
+    ...(binary.length >= CORE_MIN_BINARY_BYTES
+      ? { coreZst: zstdCompress(encodeGraph(cveCore(digested)), BINARY_GRAPH_ZSTD_LEVEL) }
+      : {}),
     purls: [...purls].sort(),
     cves: [...cves].sort(),
   };

@@ -66,7 +66,10 @@ export function getSlice(ctx: AppContext): RequestHandler {
       }
     }
 
-    const loaded = await ctx.graphs.load(tenant, digest);
+    // A CVE slice reads only the graph's CVE core when the whole graph is not in memory.
+    const loaded = await (type === 'cve'
+      ? ctx.graphs.loadForCve(tenant, digest)
+      : ctx.graphs.load(tenant, digest));
     if (!loaded) throw graphNotFound(digest);
     const full = runSlice(loaded.graph, slice.query, {
       maxNodes: ctx.cfg.limits.sliceMaxNodes,

@@ -108,6 +108,7 @@ export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUp
       edgeCount: i.edgeCount,
       binaryZst: i.binaryZst,
       binarySize: i.binary.length,
+      ...(i.coreZst ? { coreZst: i.coreZst } : {}),
       purls: i.purls,
       cves: i.cves,
     })),

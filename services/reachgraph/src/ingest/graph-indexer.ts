@@ -14,7 +14,7 @@ export interface IndexJob {
 type Reply = {
   id: number;
   issues?: SchemaIssue[];
-  result?: Omit<IndexedGraph, 'binaryZst'> & { binaryZst: Uint8Array };
+  result?: Omit<IndexedGraph, 'binaryZst' | 'coreZst'> & { binaryZst: Uint8Array; coreZst?: Uint8Array };
   error?: { graphCode?: GraphErrorCode; message: string };
 };
 
@@ -26,6 +26,11 @@ type Reply = {
  * is started; the request thread's own is set by `--max-semi-space-size` (the image's NODE_OPTIONS).
  */
 const WORKER_YOUNG_GENERATION_MB = 96;
+
+/** A Buffer over the same bytes (what crosses the worker boundary arrives as a plain Uint8Array). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 function replyError(reply: Reply): Error {
   if (reply.error?.graphCode)
@@ -93,11 +98,8 @@ export class GraphIndexer {
     }
     const { id, result } = this.send({}, body, (reply): IndexedGraph => {
       if (!reply.result) throw replyError(reply);
-      const r = reply.result;
-      return {
-        ...r,
-        binaryZst: Buffer.from(r.binaryZst.buffer, r.binaryZst.byteOffset, r.binaryZst.byteLength),
-      };
+      const { binaryZst, coreZst, ...r } = reply.result;
+      return { ...r, binaryZst: asBuffer(binaryZst), ...(coreZst ? { coreZst: asBuffer(coreZst) } : {}) };
     });
     let settled = false;
     return {

@@ -4,6 +4,17 @@ import { decodeStoredGraph } from '../engine.js';
 import type { ReachGraphMetrics } from '../metrics.js';
 import type { GraphStore } from './graph-store.js';
 
+/** A decoded graph, and whether it was in memory already. */
+export interface LoadedGraph {
+  graph: Graph;
+  source: 'memory' | 'store';
+}
+
+/** The LRU key of a graph's CVE core (digests never contain a colon before `blake3:`). */
+function coreKey(digest: string): string {
+  return `core:${digest}`;
+}
+
 /**
  * Decoded graphs for slicing: a byte-bounded in-process LRU in front of the store's binary form.
  * Graphs are content-addressed, so one decoded copy serves every tenant that stores the digest;
@@ -31,25 +42,44 @@ export class GraphCache {
 
   forget(digest: string): void {
     this.lru.delete(digest);
+    this.lru.delete(coreKey(digest));
   }
 
   /** The graph if `tenant` has it, else undefined (missing and foreign look the same). */
-  async load(
+  load(tenant: string, digest: string): Promise<LoadedGraph | undefined> {
+    return this.loadAs(tenant, digest, digest, () => this.store.binaryZst(tenant, digest));
+  }
+
+  /**
+   * A graph to answer CVE slices of `digest` from: the whole graph when it is in memory, else its CVE
+   * core (kept in the LRU on its own) when the store has one — a CVE slice of the core answers
+   * exactly as one of the whole graph, for a fraction of the reading and decoding — else the whole
+   * graph. Undefined when `tenant` does not have the graph.
+   */
+  async loadForCve(tenant: string, digest: string): Promise<LoadedGraph | undefined> {
+    if (this.lru.get(digest)) return this.load(tenant, digest);
+    const core = await this.loadAs(tenant, digest, coreKey(digest), () => this.store.coreZst(tenant, digest));
+    return core ?? this.load(tenant, digest);
+  }
+
+  private async loadAs(
     tenant: string,
     digest: string,
-  ): Promise<{ graph: Graph; source: 'memory' | 'store' } | undefined> {
-    const cached = this.lru.get(digest);
+    key: string,
+    read: () => Promise<Buffer | undefined>,
+  ): Promise<LoadedGraph | undefined> {
+    const cached = this.lru.get(key);
     if (cached) {
       if (!(await this.store.exists(tenant, digest))) return undefined;
       this.metrics.graphLoads.inc({ source: 'memory' });
       return { graph: cached, source: 'memory' };
     }
-    // One decode per digest and tenant at a time, however many requests ask concurrently.
-    const key = `${tenant}\u0000${digest}`;
-    let pending = this.loading.get(key);
+    // One decode per key and tenant at a time, however many requests ask concurrently.
+    const pendingKey = `${tenant}\u0000${key}`;
+    let pending = this.loading.get(pendingKey);
     if (!pending) {
-      pending = this.fetch(tenant, digest).finally(() => this.loading.delete(key));
-      this.loading.set(key, pending);
+      pending = this.fetch(key, read).finally(() => this.loading.delete(pendingKey));
+      this.loading.set(pendingKey, pending);
     }
     const loaded = await pending;
     if (!loaded) return undefined;
@@ -57,11 +87,14 @@ export class GraphCache {
     return { graph: loaded.graph, source: 'store' };
   }
 
-  private async fetch(tenant: string, digest: string): Promise<{ graph: Graph; bytes: number } | undefined> {
-    const compressed = await this.store.binaryZst(tenant, digest);
+  private async fetch(
+    key: string,
+    read: () => Promise<Buffer | undefined>,
+  ): Promise<{ graph: Graph; bytes: number } | undefined> {
+    const compressed = await read();
     if (!compressed) return undefined;
-    const { graph, bytes } = await decodeStoredGraph(compressed);
-    this.lru.set(digest, graph, bytes);
+    const { graph, bytes } = decodeStoredGraph(compressed);
+    this.lru.set(key, graph, bytes);
     return { graph, bytes };
   }
 }

@@ -19,6 +19,8 @@ export interface NewGraphIndex {
   edgeCount: number;
   binaryZst: Buffer;
   binarySize: number;
+  /** The binary form of the CVE core, zstd, for large graphs (see `coreZst`). */
+  coreZst?: Buffer;
   purls: string[];
   cves: string[];
 }
@@ -75,6 +77,11 @@ export interface GraphStore {
   canonicalZst(tenant: string, digest: string): Promise<Buffer | undefined>;
   /** The engine's binary form, zstd-compressed, as stored. */
   binaryZst(tenant: string, digest: string): Promise<Buffer | undefined>;
+  /**
+   * The binary form of the graph's CVE core (the engine's `cveCore`), zstd-compressed; undefined
+   * when the graph is not there or has none stored (small graphs, rows written before cores).
+   */
+  coreZst(tenant: string, digest: string): Promise<Buffer | undefined>;
   byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]>;
   /** Deletes a graph (its lookups and cached slices go with it) and records who did it. */
   delete(tenant: string, digest: string, actor: Actor): Promise<boolean>;

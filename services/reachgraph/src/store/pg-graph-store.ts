@@ -75,9 +75,17 @@ export class PgGraphStore implements GraphStore {
       // columns immutable everywhere else). An unchanged out-of-line value (the canonical JSON)
       // keeps its TOAST data on update.
       await tx.client.query(
-        `update reachgraph.subgraphs set node_count = $2, edge_count = $3, binary_size = $4, binary_zst = $5
+        `update reachgraph.subgraphs
+         set node_count = $2, edge_count = $3, binary_size = $4, binary_zst = $5, core_zst = $6
          where digest = $1`,
-        [g.digest, index.nodeCount, index.edgeCount, index.binarySize, index.binaryZst],
+        [
+          g.digest,
+          index.nodeCount,
+          index.edgeCount,
+          index.binarySize,
+          index.binaryZst,
+          index.coreZst ?? null,
+        ],
       );
       await tx.run(
         qb
@@ -136,7 +144,7 @@ export class PgGraphStore implements GraphStore {
   private blob(
     tenant: string,
     digest: string,
-    column: 'canonical_zst' | 'binary_zst',
+    column: 'canonical_zst' | 'binary_zst' | 'core_zst',
   ): Promise<Buffer | undefined> {
     // COPY takes no parameters: the digest is checked against its strict format and quoted.
     if (!DIGEST.test(digest)) return Promise.resolve(undefined);
@@ -151,6 +159,10 @@ export class PgGraphStore implements GraphStore {
 
   binaryZst(tenant: string, digest: string): Promise<Buffer | undefined> {
     return this.blob(tenant, digest, 'binary_zst');
+  }
+
+  coreZst(tenant: string, digest: string): Promise<Buffer | undefined> {
+    return this.blob(tenant, digest, 'core_zst');
   }
 
   byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]> {

@@ -17,6 +17,8 @@ export interface Subgraph {
   binary_size: ColumnType<string, number, never>;
   /** The engine's binary graph, zstd. */
   binary_zst: Buffer;
+  /** The binary form of the graph's CVE core (large graphs only), zstd; what cold CVE slices read. */
+  core_zst: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** `signatures[]` of the uploaded document(s) that verified, and the service's own. */
   signatures: ColumnType<SignatureRow[], string, string>;
   created_by: string;
@@ -30,4 +32,4 @@ export interface SignatureRow {
 }
 
 /** The graph without its blobs: what listings and metadata reads return. */
-export type SubgraphMeta = Omit<Selectable<Subgraph>, 'canonical_zst' | 'binary_zst'>;
+export type SubgraphMeta = Omit<Selectable<Subgraph>, 'canonical_zst' | 'binary_zst' | 'core_zst'>;
