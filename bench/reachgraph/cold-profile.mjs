@@ -146,6 +146,8 @@ async function storeGraph(store) {
     edgeCount: indexed.edgeCount,
     binaryZst: indexed.binaryZst,
     binarySize: indexed.binary.length,
+    // Builds since the CVE core store it too (cold CVE slices read it).
+    ...(indexed.coreZst ? { coreZst: indexed.coreZst } : {}),
     purls: indexed.purls,
     cves: indexed.cves,
   };
