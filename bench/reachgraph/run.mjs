@@ -216,32 +216,23 @@ try {
     const upsertTarget = size === 'small' ? 150 : 2500;
     // A freshly started server compiles its upload path on the first few requests: those are a row
     // of their own, not part of the steady-state figure the target is about.
-    const warmups = scale(3, 1, size);
+    // `requests` uploads of graphs not stored yet, the first named by `first`.
+    const newGraphs = (requests, first) =>
+      loadWithCpu(warmBase, {
+        requests,
+        make: (i) => {
+          const b = variants(first + i);
+          return { method: 'POST', path: '/v1/reachgraphs', headers: json(b), body: b };
+        },
+        expect: [201],
+      });
+    const numbering = size === 'small' ? 0 : 1000;
     record(
       spec.label,
       'upsert (201, new graph), warm-up before that row',
-      await loadWithCpu(warmBase, {
-        requests: warmups,
-        make: (i) => {
-          const b = variants(i + (size === 'small' ? 500 : 1500));
-          return { method: 'POST', path: '/v1/reachgraphs', headers: json(b), body: b };
-        },
-        expect: [201],
-      }),
+      await newGraphs(scale(3, 1, size), numbering + 500),
     );
-    record(
-      spec.label,
-      'upsert (201, new graph)',
-      await loadWithCpu(warmBase, {
-        requests: upserts,
-        make: (i) => {
-          const b = variants(i + (size === 'small' ? 0 : 1000));
-          return { method: 'POST', path: '/v1/reachgraphs', headers: json(b), body: b };
-        },
-        expect: [201],
-      }),
-      upsertTarget,
-    );
+    record(spec.label, 'upsert (201, new graph)', await newGraphs(upserts, numbering), upsertTarget);
     const created = await fetch(`${warmBase}/v1/reachgraphs`, { method: 'POST', headers: json(body), body });
     const { digest } = await created.json();
     // The same graph again: other bytes (trailing whitespace) go through parse, validation and
