@@ -21,9 +21,14 @@ export interface DiffRequest {
  * `GRAPH_NOT_FOUND`, exactly like a missing one.
  */
 export async function diffGraphs(ctx: AppContext, req: DiffRequest): Promise<ReachGraphDiff> {
-  const head = await ctx.graphs.load(req.tenant, req.digest);
+  // A CVE diff needs only each graph's CVE core (see GraphCache.loadForCve).
+  const load = (digest: string) =>
+    req.query.type === 'cve'
+      ? ctx.graphs.loadForCve(req.tenant, digest)
+      : ctx.graphs.load(req.tenant, digest);
+  const head = await load(req.digest);
   if (!head) throw graphNotFound(req.digest);
-  const base = req.baseDigest === req.digest ? head : await ctx.graphs.load(req.tenant, req.baseDigest);
+  const base = req.baseDigest === req.digest ? head : await load(req.baseDigest);
   if (!base) throw graphNotFound(req.baseDigest);
   const limits = { maxNodes: ctx.cfg.limits.sliceMaxNodes, maxPaths: ctx.cfg.limits.sliceMaxPaths };
   return diffSlices(runSlice(base.graph, req.query, limits), runSlice(head.graph, req.query, limits), {

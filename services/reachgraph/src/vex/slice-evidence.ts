@@ -154,7 +154,7 @@ export async function createSliceEvidence(
   const meta = await ctx.store.meta(tenant, digest);
   if (!meta) throw graphNotFound(digest);
   const [loaded, provenance] = await Promise.all([
-    ctx.graphs.load(tenant, digest),
+    ctx.graphs.loadForCve(tenant, digest),
     storedProvenance(ctx, tenant, digest, meta.canonicalSize),
   ]);
   if (!loaded || !provenance) throw graphNotFound(digest);
