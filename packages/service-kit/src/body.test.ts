@@ -42,6 +42,27 @@ describe('readBody', () => {
     expect(body).toEqual(text);
   });
 
+  it('hands onChunk the decompressed body piece by piece, in order', async () => {
+    const big = Buffer.from('{"piece":"of a larger body"}\n'.repeat(20_000));
+    for (const [encoding, wire] of [
+      ['identity', big],
+      ['gzip', gzipSync(big)],
+    ] as const) {
+      const pieces: Buffer[] = [];
+      const onWire = Array.from({ length: Math.ceil(wire.length / 65_536) }, (_, i) =>
+        wire.subarray(i * 65_536, (i + 1) * 65_536),
+      );
+      const req = Object.assign(Readable.from(onWire), { headers: { 'content-encoding': encoding } });
+      const body = await readBody(req, {
+        maxBytes: 1 << 24,
+        onChunk: (c) => pieces.push(Buffer.from(c)),
+      });
+      expect(pieces.length).toBeGreaterThan(1);
+      expect(Buffer.concat(pieces)).toEqual(body);
+      expect(body).toEqual(big);
+    }
+  });
+
   it('rejects a declared Content-Length over the limit with 413 PAYLOAD_TOO_LARGE before reading', async () => {
     const problem = await problemOf(() =>
       readBody(request(Buffer.alloc(10), { 'content-length': '2048' }), { maxBytes: 1024 }),

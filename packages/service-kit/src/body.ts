@@ -10,6 +10,11 @@ import { HttpProblem, problems } from './problem.js';
 export interface BodyOptions {
   /** Maximum size after decompression, in bytes (a compression bomb hits this, not the wire size). */
   maxBytes: number;
+  /**
+   * Sees each piece of the (decompressed) body in order as it arrives — say, to hash it while the
+   * rest is still on the wire rather than after. Not called for a body refused for its size.
+   */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 class LimitStream extends Transform {
@@ -61,9 +66,11 @@ export async function readBody(req: Request | Readable, opts: BodyOptions): Prom
   }
   const decoder = decoderFor(encoding);
   const chunks: Buffer[] = [];
+  const onChunk = opts.onChunk;
   const sink = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       chunks.push(chunk);
+      onChunk?.(chunk);
       cb();
     },
   });

@@ -1,4 +1,4 @@
-import { type ReachGraph, sha256, validate } from '@stella-ops/core';
+import { createSha256Hasher, type ReachGraph, validate } from '@stella-ops/core';
 import { allow, parseJsonBody, problems, readBody } from '@stella-ops/service-kit';
 import type { RequestHandler, Response, Router } from 'express';
 import type { AppContext } from '../context.js';
@@ -146,8 +146,13 @@ export function upsertGraph(ctx: AppContext): RequestHandler {
     const { tenant, actor } = callerOf(req);
     const expected = expectedDigest(req.query['digest'], req.get('x-expected-digest'));
     requireJsonBody(req, 'a reachgraph.min@v1 document');
-    const body = await readBody(req, { maxBytes: ctx.cfg.limits.maxUpsertBytes });
-    const rawKey = sha256(body);
+    // The bytes are hashed as they arrive (the key of an identical re-upload), not after.
+    const hasher = createSha256Hasher();
+    const body = await readBody(req, {
+      maxBytes: ctx.cfg.limits.maxUpsertBytes,
+      onChunk: (chunk) => hasher.update(chunk),
+    });
+    const rawKey = hasher.digest();
     const noJob: IndexJob = { finish: () => Promise.reject(new Error('no index job')), cancel: () => {} };
     if (await knownUpload(ctx, { tenant, actor, expected, body, job: noJob }, rawKey, res)) return;
     // Indexing, the slowest step, starts now (on a worker thread for large uploads) and overlaps
