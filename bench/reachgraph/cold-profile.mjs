@@ -13,6 +13,7 @@
  *
  *   node bench/reachgraph/cold-profile.mjs [--service <dir>] [--nodes 100000 --edges 300000]
  *        [--iterations 30] [--cold 40] [--warm 200] [--cached 1000] [--no-http]
+ *        [--idle-before-cold <ms>] (let the cold instance idle first, as in the HTTP bench)
  *
  * `--service` profiles another build (an earlier commit, checked out and built) for a before/after
  * comparison under the same machine load. Add `--cpu-prof` to node for a V8 profile of part 1.
@@ -41,6 +42,7 @@ const ITERATIONS = Number(argValue('--iterations', '30'));
 const COLD_REQUESTS = Number(argValue('--cold', '40'));
 const CACHED_REQUESTS = Number(argValue('--cached', '1000'));
 const WARM_REQUESTS = Number(argValue('--warm', '200'));
+const IDLE_BEFORE_COLD = Number(argValue('--idle-before-cold', '0'));
 const HTTP = !args.includes('--no-http');
 /** Extra node arguments for the servers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (space separated). */
 const SERVER_NODE_ARGS = (argValue('--server-node-args', '') ?? '').split(' ').filter(Boolean);
@@ -282,6 +284,9 @@ try {
     out('\n-- HTTP (one client, keep-alive, sequential; cpu = server process ms per request) --');
     await load(warmServer.base, { requests: 3, make: () => ({ path, headers }) });
     await load(coldServer.base, { requests: 3, make: () => ({ path, headers: noCache }) });
+    // The HTTP bench's cold instance sits idle while the warm rows run; idle, V8's memory reducer
+    // shrinks the heap, and the first requests after it pay for a run of full collections.
+    if (IDLE_BEFORE_COLD > 0) await new Promise((r) => setTimeout(r, IDLE_BEFORE_COLD));
     row(
       'CVE slice typical, cold (target p95 <= 60)',
       await withCpu(coldServer, { requests: COLD_REQUESTS, make: () => ({ path, headers: noCache }) }),
