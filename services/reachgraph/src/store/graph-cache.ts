@@ -10,7 +10,7 @@ export interface LoadedGraph {
   source: 'memory' | 'store';
 }
 
-/** The LRU key of a graph's CVE core (digests never contain a colon before `blake3:`). */
+/** The LRU key of a graph's CVE core (a digest starts with `blake3:`, so no digest is one). */
 function coreKey(digest: string): string {
   return `core:${digest}`;
 }
