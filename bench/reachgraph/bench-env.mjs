@@ -55,3 +55,22 @@ export async function scratchDatabase(pg, label) {
   appUrl.username = 'reachgraph_app';
   return { dbName, admin, ownerUrl, appUrl };
 }
+
+/**
+ * Deletes this run's Redis keys (those under `prefix`), best effort: a bench stopping early must
+ * still finish its clean-up. `Redis` is the service's ioredis class.
+ */
+export async function dropRedisKeys(Redis, url, prefix) {
+  try {
+    const redis = new Redis(url);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  } catch {
+    // best effort
+  }
+}

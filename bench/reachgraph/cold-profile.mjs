@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchAuth, scratchDatabase } from './bench-env.mjs';
+import { benchAuth, dropRedisKeys, scratchDatabase } from './bench-env.mjs';
 import { load, summarize } from './load.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -80,18 +80,7 @@ async function cleanup() {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
   await pool?.end().catch(() => {});
-  try {
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
-  } catch {
-    // best effort
-  }
+  await dropRedisKeys(Redis, REDIS_URL, redisPrefix);
   await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
   await admin.end().catch(() => {});
 }

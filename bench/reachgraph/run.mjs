@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ADMIN_URL, benchAuth, scratchDatabase } from './bench-env.mjs';
+import { ADMIN_URL, benchAuth, dropRedisKeys, scratchDatabase } from './bench-env.mjs';
 import { toCallgraphInputs } from './inputs.mjs';
 import { load, summarize } from './load.mjs';
 
@@ -134,18 +134,7 @@ async function cleanup() {
   cleaned = true;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));
-  try {
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
-  } catch {
-    // best effort
-  }
+  await dropRedisKeys(Redis, REDIS_URL, redisPrefix);
   const dropper = new pg.Client({ connectionString: ADMIN_URL });
   dropper.on('error', () => {});
   try {
