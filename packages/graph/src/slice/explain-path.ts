@@ -8,6 +8,8 @@ import type { Admission } from './admission.js';
 export interface MadeHop {
   hop: SliceHop;
   open: boolean;
+  /** The explanation (index) of the edge the hop uses. */
+  explanation: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export function explainPath(
           observed: g.edges.observation[k] !== NO_OBSERVATION,
         },
         open: guards.byExplanation[x] === GUARD_OPEN,
+        explanation: x,
       };
       made.set(first, m);
     }
@@ -65,7 +68,7 @@ export function explainPath(
 }
 
 /** The position of the first forward edge u→v (u's targets are ascending; one must exist). */
-function firstEdge(g: Graph, u: number, v: number): number {
+export function firstEdge(g: Graph, u: number, v: number): number {
   const targets = g.forward.targets;
   let lo = g.forward.offsets[u] as number;
   let hi = g.forward.offsets[u + 1] as number;

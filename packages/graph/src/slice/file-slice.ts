@@ -50,7 +50,7 @@ export function fileSlice(g: Graph, query: FileSliceQuery, options?: SliceOption
     ...(observed ? { observed } : {}),
     ...(assume ? { assume } : {}),
   };
-  const restriction = page && pathRestriction(g, found.paths.slice(page.offset, page.offset + page.limit));
+  const restriction = page && pathRestriction(g, found, page.offset, page.limit);
   const selection = selectAnswer(g, member, found.fwd.dist, admission, limits.maxNodes, restriction);
   return sliceResponse(
     g,

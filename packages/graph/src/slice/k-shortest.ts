@@ -10,21 +10,26 @@ export interface PairPaths {
 }
 
 /**
- * Scratch space of a path search, reusable across calls on one graph: a per-node stamp marking the
- * nodes of the partial path being expanded, and the prefix tree of partial paths.
+ * Scratch space of a path search, reusable across calls on one graph: a per-node mark of the nodes
+ * on the partial path being expanded, the prefix tree of partial paths, and the queue's buckets.
  */
 export class PathSearchScratch {
-  /** `mark[v] === stamp`: v is on the partial path being expanded (allocated on first use). */
+  /** `marks[v] === search`: v is on the partial path being expanded (allocated on first use). */
   private marks: Int32Array | null = null;
-  stamp = 0;
+  /** Numbers the searches, so marks left by an earlier one mean nothing (no clearing). */
+  search = 0;
   /** Prefix tree: partial path `p` is `parent[p]`'s path followed by `node[p]`, `depth[p] + 1` nodes. */
-  node = new Int32Array(1024);
-  parent = new Int32Array(1024);
-  depth = new Int32Array(1024);
-  /** Path length so far plus the exact remaining distance ignoring simplicity (a lower bound). */
-  f = new Int32Array(1024);
-  /** Binary min-heap of partial paths by (f, node sequence). */
-  heap = new Int32Array(1024);
+  node: Int32Array = new Int32Array(1024);
+  parent: Int32Array = new Int32Array(1024);
+  depth: Int32Array = new Int32Array(1024);
+  /** The partial path queued after `p` in the same bucket (-1: none). */
+  next: Int32Array = new Int32Array(1024);
+  /** Bucket `b` (f = first f + b) starts at partial path `head[b]` (-1: empty). */
+  head: Int32Array = new Int32Array(64);
+  /** Partial paths waiting in the current bucket: extensions of the last one expanded, top last. */
+  stack: Int32Array = new Int32Array(64);
+  /** The current bucket's partial paths, sorted. */
+  sorted: Int32Array = new Int32Array(1024);
 
   constructor(private readonly nodeCount: number) {}
 
@@ -36,23 +41,24 @@ export class PathSearchScratch {
   /** Room for `size` partial paths. */
   reserve(size: number): void {
     if (size <= this.node.length) return;
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(Math.max(size, a.length * 2));
-      b.set(a);
-      return b;
-    };
-    this.node = grow(this.node);
-    this.parent = grow(this.parent);
-    this.depth = grow(this.depth);
-    this.f = grow(this.f);
-    this.heap = grow(this.heap);
+    this.node = grow(this.node, size);
+    this.parent = grow(this.parent, size);
+    this.depth = grow(this.depth, size);
+    this.next = grow(this.next, size);
   }
+}
+
+function grow(a: Int32Array, size: number): Int32Array {
+  if (size <= a.length) return a;
+  const b = new Int32Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /**
  * The `k` shortest simple paths from `source` to a target, by best-first search with the exact
  * distance-to-target as heuristic (`toTarget`, from a backward BFS; -1 = cannot reach the target).
- * Partial paths are expanded in (lower bound, node sequence) order; since extending a path never
+ * Partial paths are expanded in (lower bound f, node sequence) order; since extending a path never
  * lowers its key, complete paths come out ordered by (length, lexicographic node order) —
  * deterministic, with ties broken by node index.
  *
@@ -60,6 +66,12 @@ export class PathSearchScratch {
  * so the shortest path is returned however long it is. The search for more stops, with `cut`, after
  * `budget` expansions or once it has made `budget × 64` path entries (very long paths). Partial
  * paths share their prefixes (a prefix tree in `scratch`), so extending one copies nothing.
+ *
+ * The queue is a bucket per f (the heuristic is consistent: f never falls along a path). A bucket
+ * is sorted by node sequence once, when the search reaches it; the extensions of a partial path that
+ * stay in the current bucket come right after it in that order (they extend the smallest
+ * sequence left, and nothing queued before extends it), so they go on a stack expanded first.
+ * Most partial paths are made in later buckets the search never reaches, and cost no ordering.
  */
 export function kShortestPaths(
   g: Graph,
@@ -77,27 +89,37 @@ export function kShortestPaths(
   if (k <= 1) return { paths, cut: false };
   const s = scratch;
   const mark = s.mark;
+  const search = ++s.search;
   s.node[0] = source;
   s.parent[0] = -1;
   s.depth[0] = 0;
-  s.f[0] = d0;
-  s.heap[0] = 0;
+  s.head.fill(-1);
   let made = 1;
-  let size = 1;
+  let stacked = 1;
+  s.stack[0] = 0;
+  let sortedAt = 0;
+  let sortedEnd = 0;
+  let bucket = 0; // the current bucket: f = d0 + bucket
+  let tip = -1; // the partial path whose nodes are marked
   const { offsets, targets } = g.forward;
   const filtered = admission.dropObservedEdges || admission.pruned !== null;
   let expanded = 0;
   let copied = 0;
   let skippedFirst = false;
-  while (size > 0 && paths.length < k) {
+  while (paths.length < k) {
+    let p: number;
+    if (stacked > 0) p = s.stack[--stacked] as number;
+    else if (sortedAt < sortedEnd) p = s.sorted[sortedAt++] as number;
+    else {
+      const next = firstBucket(s, bucket + 1);
+      if (next < 0) break;
+      bucket = next;
+      sortedEnd = takeBucket(s, next);
+      sortedAt = 0;
+      continue;
+    }
     if (expanded >= budget || copied >= budget * 64) return { paths, cut: true };
     expanded++;
-    const p = s.heap[0] as number;
-    size--;
-    if (size > 0) {
-      s.heap[0] = s.heap[size] as number;
-      siftDown(s, size);
-    }
     const u = s.node[p] as number;
     const len = (s.depth[p] as number) + 1;
     if (toTarget[u] === 0) {
@@ -106,30 +128,87 @@ export function kShortestPaths(
       skippedFirst = true;
       continue;
     }
-    const stamp = ++s.stamp;
-    for (let x = p; x >= 0; x = s.parent[x] as number) mark[s.node[x] as number] = stamp;
+    tip = moveMarks(s, mark, search, tip, p);
     const end = offsets[u + 1] as number;
+    const stackedBefore = stacked;
     let prev = -1;
     for (let e = offsets[u] as number; e < end; e++) {
       const v = targets[e] as number;
       if (v === prev) continue;
       prev = v;
       const dv = toTarget[v] as number;
-      if (dv < 0 || mark[v] === stamp) continue;
+      if (dv < 0 || mark[v] === search) continue;
       if (filtered && !anyAdmittedEdge(g, admission, e, end, v)) continue;
       s.reserve(made + 1);
       s.node[made] = v;
       s.parent[made] = p;
       s.depth[made] = len;
-      s.f[made] = len + dv;
       copied += len + 1;
-      s.heap[size] = made;
-      siftUp(s, size);
-      size++;
+      const b = len + dv - d0;
+      if (b === bucket) {
+        if (stacked === s.stack.length) s.stack = grow(s.stack, stacked + 1);
+        s.stack[stacked++] = made;
+      } else {
+        if (b >= s.head.length) {
+          const from = s.head.length;
+          s.head = grow(s.head, b + 1);
+          s.head.fill(-1, from);
+        }
+        s.next[made] = s.head[b] as number;
+        s.head[b] = made;
+      }
       made++;
     }
+    // the smallest extension is expanded first: it goes on top
+    s.stack.subarray(stackedBefore, stacked).reverse();
   }
   return { paths, cut: false };
+}
+/** The first non-empty bucket from `from` on, or -1. */
+function firstBucket(s: PathSearchScratch, from: number): number {
+  for (let b = from; b < s.head.length; b++) if (s.head[b] !== -1) return b;
+  return -1;
+}
+
+/** Empties bucket `b` into `s.sorted`, sorted by node sequence; the number of partial paths. */
+function takeBucket(s: PathSearchScratch, b: number): number {
+  let count = 0;
+  for (let p = s.head[b] as number; p !== -1; p = s.next[p] as number) {
+    if (count === s.sorted.length) s.sorted = grow(s.sorted, count + 1);
+    s.sorted[count++] = p;
+  }
+  s.head[b] = -1;
+  s.sorted.subarray(0, count).sort((x, y) => (before(s, x, y) ? -1 : 1));
+  return count;
+}
+
+/**
+ * Marks the nodes of partial path `p` (and unmarks those of `tip`, the one marked before, that it
+ * does not share): only the parts below their common prefix change, which is short when the search
+ * goes on from a partial path to its extension. Returns `p`, the new tip.
+ */
+function moveMarks(s: PathSearchScratch, mark: Int32Array, search: number, tip: number, p: number): number {
+  const { parent, depth, node } = s;
+  let a = tip;
+  let b = p;
+  let da = a < 0 ? -1 : (depth[a] as number);
+  let db = depth[b] as number;
+  while (da > db) {
+    a = parent[a] as number;
+    da--;
+  }
+  while (db > da) {
+    b = parent[b] as number;
+    db--;
+  }
+  while (a !== b) {
+    a = parent[a] as number;
+    b = parent[b] as number;
+  }
+  // unmark first: a node may sit on both sides, at different positions
+  for (let x = tip; x !== a; x = parent[x] as number) mark[node[x] as number] = 0;
+  for (let x = p; x !== a; x = parent[x] as number) mark[node[x] as number] = search;
+  return p;
 }
 
 /** The node sequence of partial path `p`. */
@@ -139,11 +218,8 @@ function pathOf(s: PathSearchScratch, p: number): number[] {
   return out;
 }
 
-/** Whether partial path `a` comes before `b`: by f, then by node sequence (a prefix first). */
-function less(s: PathSearchScratch, a: number, b: number): boolean {
-  const fa = s.f[a] as number;
-  const fb = s.f[b] as number;
-  if (fa !== fb) return fa < fb;
+/** Whether partial path `a`'s node sequence comes before `b`'s (a prefix first). */
+function before(s: PathSearchScratch, a: number, b: number): boolean {
   const { parent, depth, node } = s;
   let x = a;
   let y = b;
@@ -164,37 +240,6 @@ function less(s: PathSearchScratch, a: number, b: number): boolean {
     y = parent[y] as number;
   }
   return (node[x] as number) < (node[y] as number);
-}
-
-function siftUp(s: PathSearchScratch, at: number): void {
-  const heap = s.heap;
-  const item = heap[at] as number;
-  let i = at;
-  while (i > 0) {
-    const up = (i - 1) >> 1;
-    const other = heap[up] as number;
-    if (!less(s, item, other)) break;
-    heap[i] = other;
-    i = up;
-  }
-  heap[i] = item;
-}
-
-function siftDown(s: PathSearchScratch, size: number): void {
-  const heap = s.heap;
-  const item = heap[0] as number;
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= size) break;
-    const r = l + 1;
-    let m = l;
-    if (r < size && less(s, heap[r] as number, heap[l] as number)) m = r;
-    if (!less(s, heap[m] as number, item)) break;
-    heap[i] = heap[m] as number;
-    i = m;
-  }
-  heap[i] = item;
 }
 
 /**

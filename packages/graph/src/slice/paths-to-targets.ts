@@ -19,6 +19,10 @@ export interface TargetPaths {
   reached: Uint8Array;
   /** Explained paths, ordered by (target id, entrypoint id, length, node sequence). */
   paths: SlicePath[];
+  /** The node sequence of each path in `paths`. */
+  sequences: number[][];
+  /** The hops of `paths`, by the position of the first forward edge u→v (see {@link explainPath}). */
+  hops: ReadonlyMap<number, MadeHop>;
   /** True when a limit left paths out (`maxPaths` or a pair's expansion budget). */
   pathsCut: boolean;
 }
@@ -48,6 +52,7 @@ export function pathsToTargets(
   const dist = new Int32Array(n).fill(-1);
   const queue = new Uint32Array(n);
   const paths: SlicePath[] = [];
+  const sequences: number[][] = [];
   const hops = new Map<number, MadeHop>();
   const scratch = new PathSearchScratch(n);
   let pathsCut = false;
@@ -66,6 +71,7 @@ export function pathsToTargets(
         const path = explainPath(g, p, admission, guards, hops);
         if (path.openGuards?.length === 0) reached[t] = 2;
         paths.push(path);
+        sequences.push(p);
       }
       if (paths.length >= want) break;
     }
@@ -78,7 +84,8 @@ export function pathsToTargets(
   }
   if (paths.length > limits.maxPaths) {
     paths.length = limits.maxPaths;
+    sequences.length = limits.maxPaths;
     pathsCut = true;
   }
-  return { fwd, onPath, reached, paths, pathsCut };
+  return { fwd, onPath, reached, paths, sequences, hops, pathsCut };
 }

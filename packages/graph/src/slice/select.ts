@@ -1,8 +1,10 @@
-import type { ReachGraphEdge, ReachGraphNode, SlicePath } from '@stella-ops/core';
+import type { ReachGraphEdge, ReachGraphNode } from '@stella-ops/core';
 import type { Graph } from '../model/graph.js';
 import { NO_OBSERVATION } from '../model/graph.js';
-import { explanationAt, findNode, nodeAt, observationAt } from '../model/materialize.js';
+import { explanationAt, nodeAt, observationAt } from '../model/materialize.js';
 import type { Admission } from './admission.js';
+import { firstEdge, type MadeHop } from './explain-path.js';
+import type { TargetPaths } from './paths-to-targets.js';
 
 /** The nodes and edges of a slice answer after the node limit. */
 export interface Selection {
@@ -19,39 +21,33 @@ export interface Selection {
 }
 
 /**
- * What the paths of one page traverse: their nodes (a mask) and their hops as
- * (from index, to index, why.type, why.guard) keys.
+ * What the paths of one page traverse: their nodes (a mask) and their hops, as the explanation of
+ * each hop by the position of the first forward edge u→v (a response explains a hop u→v one way).
  */
 export interface PathRestriction {
   readonly nodes: Uint8Array;
-  readonly hops: ReadonlySet<string>;
+  readonly hops: ReadonlyMap<number, number>;
 }
 
-/** The nodes and hops of `paths` (paths of a slice of `g`, so every id names a node). */
-export function pathRestriction(g: Graph, paths: readonly SlicePath[]): PathRestriction {
+/** The nodes and hops of the paths `offset … offset + limit - 1` of `found`. */
+export function pathRestriction(
+  g: Graph,
+  found: TargetPaths,
+  offset: number,
+  limit: number,
+): PathRestriction {
   const nodes = new Uint8Array(g.nodeCount);
-  const hops = new Set<string>();
-  // Paths share most of their nodes: look each id up once.
-  const found = new Map<string, number>();
-  const mark = (id: string): number => {
-    let i = found.get(id);
-    if (i === undefined) {
-      i = findNode(g, id);
-      found.set(id, i);
-      if (i >= 0) nodes[i] = 1;
+  const hops = new Map<number, number>();
+  for (const seq of found.sequences.slice(offset, offset + limit)) {
+    for (let i = 0; i < seq.length; i++) {
+      const v = seq[i] as number;
+      nodes[v] = 1;
+      if (i === 0) continue;
+      const first = firstEdge(g, seq[i - 1] as number, v);
+      if (!hops.has(first)) hops.set(first, (found.hops.get(first) as MadeHop).explanation);
     }
-    return i;
-  };
-  for (const p of paths) {
-    mark(p.entrypoint);
-    mark(p.target);
-    for (const h of p.hops) hops.add(hopKey(mark(h.from), mark(h.to), h.why.type, h.why.guard));
   }
   return { nodes, hops };
-}
-
-function hopKey(u: number, v: number, type: string, guard: string | undefined): string {
-  return `${u}\u0000${v}\u0000${type}\u0000${guard ?? ''}`;
 }
 
 /**
@@ -69,10 +65,8 @@ export function selectAnswer(
   restriction?: PathRestriction,
 ): Selection {
   const n = g.nodeCount;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += member[i] as number;
-  const all = new Uint32Array(total);
-  for (let i = 0, at = 0; i < n; i++) if (member[i] === 1) all[at++] = i;
+  const all = membersOf(member);
+  const total = all.length;
   let kept: Uint32Array = all;
   let keptMask = member;
   const truncated = total > maxNodes;
@@ -89,14 +83,46 @@ export function selectAnswer(
     edgeTotal = collectEdges(g, all, member, admission, edges, null, truncated ? keptMask : null);
   } else {
     edgeTotal = collectEdges(g, all, member, admission, null, null, null);
-    shown = kept.filter((i) => restriction.nodes[i] === 1);
-    const shownMask = new Uint8Array(n);
-    for (let k = 0; k < shown.length; k++) shownMask[shown[k] as number] = 1;
+    // the paths' nodes are all in the answer: unless the limit cut it, they are the ones shown
+    let shownMask = restriction.nodes;
+    if (truncated) {
+      shown = kept.filter((i) => restriction.nodes[i] === 1);
+      shownMask = new Uint8Array(n);
+      for (let k = 0; k < shown.length; k++) shownMask[shown[k] as number] = 1;
+    } else {
+      shown = membersOf(restriction.nodes);
+    }
     collectEdges(g, shown, shownMask, admission, edges, restriction.hops, null);
   }
   const nodes: ReachGraphNode[] = new Array(shown.length);
   for (let k = 0; k < shown.length; k++) nodes[k] = nodeAt(g, shown[k] as number);
   return { nodes, edges, nodeTotal: total, edgeTotal, truncated };
+}
+
+/**
+ * The indexes of the 1s of `mask` (0 or 1 per node), ascending. Reads four bytes at a time: a
+ * slice's nodes are a small part of a large graph.
+ */
+function membersOf(mask: Uint8Array): Uint32Array {
+  const n = mask.length;
+  const words = mask.byteOffset % 4 === 0 ? new Uint32Array(mask.buffer, mask.byteOffset, n >>> 2) : null;
+  const tail = words === null ? 0 : words.length * 4;
+  let total = 0;
+  if (words !== null) {
+    // times 0x01010101, a word of 0/1 bytes sums them into its top byte
+    for (let w = 0; w < words.length; w++) total += Math.imul(words[w] as number, 0x01010101) >>> 24;
+  }
+  for (let i = tail; i < n; i++) total += mask[i] as number;
+  const out = new Uint32Array(total);
+  let at = 0;
+  if (words !== null) {
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let i = w * 4; i < w * 4 + 4; i++) if (mask[i] === 1) out[at++] = i;
+    }
+  }
+  for (let i = tail; i < n; i++) if (mask[i] === 1) out[at++] = i;
+  return out;
 }
 
 /**
@@ -134,7 +160,8 @@ function nearest(all: Uint32Array, rank: Int32Array | null, max: number): Uint32
 /**
  * Counts the admitted edges between nodes of `mask` (`nodes`: those nodes, ascending) and appends
  * to `out`, when given, those whose ends are both in `shown` as well (null: all of them) — with
- * `hops`, only those whose (from, to, type, guard) is one of them (then only those are counted).
+ * `hops`, only those whose why.type and why.guard are those of the hop u→v in `hops` (then only those
+ * are counted).
  */
 function collectEdges(
   g: Graph,
@@ -142,13 +169,14 @@ function collectEdges(
   mask: Uint8Array,
   admission: Admission,
   out: ReachGraphEdge[] | null,
-  hops: ReadonlySet<string> | null,
+  hops: ReadonlyMap<number, number> | null,
   shown: Uint8Array | null,
 ): number {
   const { offsets, targets } = g.forward;
   const allowed = admission.nodes;
   const edgeObs = g.edges.observation;
   const explanation = g.edges.explanation;
+  const { type: whyType, guard: whyGuard } = g.explanations;
   const dropObserved = admission.dropObservedEdges;
   const pruned = admission.pruned;
   let count = 0;
@@ -158,8 +186,14 @@ function collectEdges(
     const end = offsets[u + 1] as number;
     const showFrom = out !== null && (shown === null || shown[u] === 1);
     let from: string | undefined;
+    let prev = -1;
+    let firstOfRun = -1; // the position of the first edge u→v (parallel edges are adjacent)
     for (let k = offsets[u] as number; k < end; k++) {
       const v = targets[k] as number;
+      if (v !== prev) {
+        prev = v;
+        firstOfRun = k;
+      }
       if (mask[v] !== 1 || (allowed !== null && allowed[v] !== 1)) continue;
       const obs = edgeObs[k] as number;
       if (dropObserved && obs !== NO_OBSERVATION) continue;
@@ -168,8 +202,12 @@ function collectEdges(
         if (hops === null) count++;
         continue;
       }
-      const why = explanationAt(g, explanation[k] as number);
-      if (hops !== null && !hops.has(hopKey(u, v, why.type, why.guard))) continue;
+      const x = explanation[k] as number;
+      if (hops !== null) {
+        const hx = hops.get(firstOfRun);
+        if (hx === undefined || whyType[x] !== whyType[hx] || whyGuard[x] !== whyGuard[hx]) continue;
+      }
+      const why = explanationAt(g, x);
       count++;
       from ??= g.strings.get(u);
       const edge: ReachGraphEdge = { from, to: g.strings.get(v), why };
