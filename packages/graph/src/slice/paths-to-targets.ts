@@ -3,8 +3,9 @@ import type { Graph } from '../model/graph.js';
 import { bfsInto, clearReach, type Reach } from './bfs.js';
 import { entrypointReach, type FilterFacts } from './derived.js';
 import { explainPath, type MadeHop } from './explain-path.js';
-import { kShortestPaths, PathSearchScratch } from './k-shortest.js';
+import { kShortestPaths } from './k-shortest.js';
 import type { Limits } from './options.js';
+import { borrowSearchBuffers, returnSearchBuffers } from './search-buffers.js';
 
 /** Entrypoint→target reachability with explained paths (CVE and file slices). */
 export interface TargetPaths {
@@ -49,12 +50,11 @@ export function pathsToTargets(
   const reached = new Uint8Array(n);
   for (const t of reachedTargets) reached[t] = 1;
   const onPath = new Uint8Array(n);
-  const dist = new Int32Array(n).fill(-1);
-  const queue = new Uint32Array(n);
+  const buffers = borrowSearchBuffers(g);
+  const { dist, queue, paths: scratch } = buffers;
   const paths: SlicePath[] = [];
   const sequences: number[][] = [];
   const hops = new Map<number, MadeHop>();
-  const scratch = new PathSearchScratch(n);
   let pathsCut = false;
   const want = limits.maxPaths + 1; // one more than allowed tells whether the limit cut anything
   let next = 0;
@@ -81,7 +81,9 @@ export function pathsToTargets(
     const rest = reachedTargets.slice(next);
     const count = bfsInto(g, rest, false, Number.POSITIVE_INFINITY, admission, fwdMask, dist, queue, region);
     for (let k = 0; k < count; k++) onPath[queue[k] as number] = 1;
+    clearReach(dist, queue, count);
   }
+  returnSearchBuffers(g, buffers);
   if (paths.length > limits.maxPaths) {
     paths.length = limits.maxPaths;
     sequences.length = limits.maxPaths;
