@@ -74,3 +74,26 @@ export async function dropRedisKeys(Redis, url, prefix) {
     // best effort
   }
 }
+
+/** A fixed integer loop that allocates nothing. */
+function spin(steps) {
+  let x = 0;
+  for (let i = 0; i < steps; i++) x = (x + i * 7) | 0;
+  return x;
+}
+
+/**
+ * The host's speed right now: milliseconds (median of 3, after a warm-up that compiles the loop) of
+ * 1e8 steps of a fixed integer loop. On a shared machine it varies several-fold within minutes;
+ * printed next to results, it tells a slow run from a slow build.
+ */
+export function cpuCalibration() {
+  for (let r = 0; r < 20; r++) spin(100_000);
+  const runs = [];
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    spin(100_000_000);
+    runs.push(performance.now() - t);
+  }
+  return runs.sort((a, b) => a - b)[1];
+}

@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchAuth, dropRedisKeys, scratchDatabase } from './bench-env.mjs';
+import { benchAuth, cpuCalibration, dropRedisKeys, scratchDatabase } from './bench-env.mjs';
 import { load, summarize } from './load.mjs';
 
 const root = new URL('../../', import.meta.url);
@@ -176,7 +176,7 @@ try {
     `date ${new Date().toISOString()}  node ${process.version}  load ${os
       .loadavg()
       .map((v) => v.toFixed(1))
-      .join(' ')}`,
+      .join(' ')}  host speed ${cpuCalibration().toFixed(0)} ms (fixed 1e8-step loop; lower is faster)`,
   );
   const { digest, pick } = await storeGraph(store);
   out(`typical CVE ${pick.cve}: ${pick.nodes} nodes, ${pick.paths} paths`);

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ADMIN_URL, benchAuth, dropRedisKeys, scratchDatabase } from './bench-env.mjs';
+import { ADMIN_URL, benchAuth, cpuCalibration, dropRedisKeys, scratchDatabase } from './bench-env.mjs';
 import { toCallgraphInputs } from './inputs.mjs';
 import { load, summarize } from './load.mjs';
 
@@ -157,6 +157,7 @@ const loadAtStart = os
   .loadavg()
   .map((v) => v.toFixed(1))
   .join(' ');
+const calibrationAtStart = cpuCalibration();
 const rows = [];
 const ms = (v) => (Number.isFinite(v) ? v.toFixed(v < 10 ? 2 : 1) : '-');
 function record(size, op, stats, target) {
@@ -478,6 +479,7 @@ try {
   const lines = [
     'ReachGraph HTTP benchmark (bench/reachgraph/run.mjs)',
     `load average at the start ${loadAtStart}, at the end ${loadAtEnd} (2 cores shared with other work: expect noise)`,
+    `host speed: a fixed 1e8-step integer loop took ${calibrationAtStart.toFixed(0)} ms at the start, ${cpuCalibration().toFixed(0)} ms at the end (lower is faster)`,
     `date ${new Date().toISOString()}  node ${process.version}  ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}  ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB${quick ? '  (--quick)' : ''}`,
     'one client, keep-alive, sequential requests; latency = request written → last byte read; ms',
     'cached = answered from Redis; warm = graph decoded in the LRU, caches bypassed (Cache-Control: no-cache);',
