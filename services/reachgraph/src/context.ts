@@ -16,6 +16,7 @@ import { MemorySliceCache } from './cache/memory-slice-cache.js';
 import { RedisSliceCache } from './cache/redis-slice-cache.js';
 import type { SliceCache } from './cache/slice-cache.js';
 import { ConfigError, type ServerConfig } from './config.js';
+import { CoreBackfill } from './ingest/core-backfill.js';
 import { GraphIndexer } from './ingest/graph-indexer.js';
 import { rootLogger, subsystemLogger } from './logger.js';
 import { createServiceMetrics, type ReachGraphMetrics } from './metrics.js';
@@ -42,6 +43,8 @@ export interface AppContext {
   store: GraphStore;
   graphs: GraphCache;
   indexer: GraphIndexer;
+  /** Makes CVE cores for large graphs stored without one, as cold CVE slices come across them. */
+  coreBackfill: CoreBackfill;
   /** sha256 of recently stored upload bodies → their digest (idempotent retries skip the work). */
   recentUploads: ByteLru<string>;
   sliceCache: SliceCache;
@@ -138,6 +141,7 @@ export async function createAppContext(
     }
     const resolver = overrides.resolver ?? signalsResolver(cfg, logger);
     const indexer = new GraphIndexer(cfg.limits.indexWorkerMinBytes, subsystemLogger(logger, 'store'));
+    const coreBackfill = new CoreBackfill(store, indexer, metrics, subsystemLogger(logger, 'store'));
 
     return {
       cfg,
@@ -145,8 +149,11 @@ export async function createAppContext(
       pool,
       redis,
       store,
-      graphs: new GraphCache(store, cfg.cache.graphLruBytes, metrics),
+      graphs: new GraphCache(store, cfg.cache.graphLruBytes, metrics, (tenant, digest) =>
+        coreBackfill.request(tenant, digest),
+      ),
       indexer,
+      coreBackfill,
       recentUploads: new ByteLru<string>(10_000),
       sliceCache,
       rateLimits,
@@ -156,6 +163,8 @@ export async function createAppContext(
       registry,
       metrics,
       async destroy() {
+        // A backfill under way still writes to the pool and asks the worker: let it end first.
+        await coreBackfill.settled();
         await Promise.allSettled([
           rateLimits.reads.shutdown?.(),
           rateLimits.writes.shutdown?.(),

@@ -96,12 +96,24 @@ export async function indexDocument(
     edgeCount: graph.edgeCount,
     binary,
     binaryZst: zstdCompress(binary, BINARY_GRAPH_ZSTD_LEVEL),
-    ...(binary.length >= CORE_MIN_BINARY_BYTES
-      ? { coreZst: zstdCompress(encodeGraph(cveCore(digested)), BINARY_GRAPH_ZSTD_LEVEL) }
-      : {}),
+    ...(binary.length >= CORE_MIN_BINARY_BYTES ? { coreZst: compressedCore(digested) } : {}),
     purls: [...purls].sort(),
     cves: [...cves].sort(),
   };
+}
+
+/** The stored form of a graph's CVE core: its binary form, zstd. */
+function compressedCore(graph: Graph): Buffer {
+  return zstdCompress(encodeGraph(cveCore(graph)), BINARY_GRAPH_ZSTD_LEVEL);
+}
+
+/**
+ * The CVE core a stored graph (its binary form, zstd, as stored) should have, as its upsert would
+ * have stored it: the same bytes. Undefined when the graph is too small to want one.
+ */
+export function coreOfStoredGraph(compressed: Uint8Array): Buffer | undefined {
+  const { graph, bytes } = decodeStoredGraph(compressed);
+  return bytes >= CORE_MIN_BINARY_BYTES ? compressedCore(graph) : undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ export interface ReachGraphMetrics {
   upserts: Counter<'result'>;
   replays: Counter<'result'>;
   graphLoads: Counter<'source'>;
+  coreBackfills: Counter<'result'>;
   graphLruBytes: Gauge;
   graphLruEntries: Gauge;
   rateLimited: Counter<'limit'>;
@@ -45,6 +46,12 @@ export function createServiceMetrics(registry: Registry): ReachGraphMetrics {
       name: 'reachgraph_graph_loads_total',
       help: 'Decoded graphs served from the in-process LRU or loaded from the store',
       labelNames: ['source'] as const,
+      registers,
+    }),
+    coreBackfills: new Counter({
+      name: 'reachgraph_core_backfills_total',
+      help: 'CVE cores made for large graphs stored without one (stored, skipped: none needed or one there already, error)',
+      labelNames: ['result'] as const,
       registers,
     }),
     graphLruBytes: new Gauge({

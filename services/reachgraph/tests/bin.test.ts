@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { generateReachGraph } from '@stella-ops/graph';
 import { createTestDatabase, freePort, type TestDatabase } from '@stella-ops/testkit';
+import pg from 'pg';
 import { APP_ROLE, appRoleUrl } from './db-role.js';
 import { exampleGraph, ordersApiInputs } from './fixtures.js';
 import { AUDIENCE, ISSUER, publicKeysForEnv, token } from './helpers.js';
@@ -53,6 +55,8 @@ describe('stella-reachgraph (dist): migrate, serve with the index worker, SIGTER
       REACHGRAPH_LOG_LEVEL: 'silent',
       // Every body goes through the worker thread.
       REACHGRAPH_INDEX_WORKER_MIN_BYTES: '1',
+      // Nothing stays decoded in memory: every slice loads its graph from the store (cold).
+      REACHGRAPH_GRAPH_LRU_BYTES: '1',
     };
     expect((await exited(run(['migrate'], env))).code).toBe(0);
     server = run(['serve'], env);
@@ -120,6 +124,40 @@ describe('stella-reachgraph (dist): migrate, serve with the index worker, SIGTER
     });
     expect([broken.status, broken.body.code]).toEqual([422, 'INPUT_INVALID']);
   });
+
+  it('makes the CVE core of a large graph stored without one on the worker, after its first cold CVE slice', async () => {
+    const large = generateReachGraph({ nodes: 20_000, edges: 60_000, seed: 21 });
+    const created = await post('/v1/reachgraphs', large);
+    expect(created.status).toBe(201);
+    const owner = new pg.Client({ connectionString: db.url });
+    await owner.connect();
+    try {
+      const coreOf = async () =>
+        (
+          await owner.query('select core_zst from reachgraph.subgraphs where digest = $1', [
+            created.body.digest,
+          ])
+        ).rows[0].core_zst as Buffer | null;
+      const saved = await coreOf();
+      expect(saved).not.toBeNull();
+      await owner.query('update reachgraph.subgraphs set core_zst = null where digest = $1', [
+        created.body.digest,
+      ]);
+      const res = await fetch(
+        `${base}/v1/reachgraphs/${created.body.digest}/slice?cve=${large.scope.cves?.[0]}`,
+        { headers: { authorization: auth, 'cache-control': 'no-cache' } },
+      );
+      expect(res.status).toBe(200);
+      let core = await coreOf();
+      for (let i = 0; i < 100 && core === null; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        core = await coreOf();
+      }
+      expect(Buffer.compare(saved as Buffer, core as Buffer)).toBe(0);
+    } finally {
+      await owner.end();
+    }
+  }, 60_000);
 
   it('drains and exits 0 on SIGTERM', async () => {
     const done = exited(server);

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ReachGraph, SchemaIssue, SchemaName } from '@stella-ops/core';
 import { GraphError, type GraphErrorCode } from '@stella-ops/graph';
 import type { Logger } from 'pino';
-import { type IndexedGraph, indexDocument } from '../engine.js';
+import { coreOfStoredGraph, type IndexedGraph, indexDocument } from '../engine.js';
 
 /** One upload being indexed: finish it with the digest, or cancel it. */
 export interface IndexJob {
@@ -14,6 +14,8 @@ export interface IndexJob {
 type Reply = {
   id: number;
   issues?: SchemaIssue[];
+  /** A `core` job's answer: the core's stored form, or null when the graph wants none. */
+  core?: Uint8Array | null;
   result?: Omit<IndexedGraph, 'binaryZst' | 'coreZst'> & { binaryZst: Uint8Array; coreZst?: Uint8Array };
   error?: { graphCode?: GraphErrorCode; message: string };
 };
@@ -125,6 +127,18 @@ export class GraphIndexer {
     return this.send({ validate: schema }, body, (reply) => {
       if (!reply.issues) throw replyError(reply);
       return reply.issues;
+    }).result;
+  }
+
+  /**
+   * The CVE core a stored graph (its binary form, zstd) should have ({@link coreOfStoredGraph}), made
+   * on the worker: this is background work and must not hold up requests. Inline without a worker.
+   */
+  core(compressed: Uint8Array): Promise<Buffer | undefined> {
+    if (!this.canUseWorker) return Promise.resolve().then(() => coreOfStoredGraph(compressed));
+    return this.send({ core: true }, compressed, (reply) => {
+      if (reply.core === undefined) throw replyError(reply);
+      return reply.core === null ? undefined : asBuffer(reply.core);
     }).result;
   }
 

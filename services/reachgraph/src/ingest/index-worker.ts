@@ -2,16 +2,23 @@ import { parentPort } from 'node:worker_threads';
 import { type ReachGraph, type SchemaName, schemaIssues } from '@stella-ops/core';
 import { isGraphError } from '@stella-ops/graph';
 import { decodeUtf8 } from '@stella-ops/service-kit';
-import { indexDocument, unsignedNormalized } from '../engine.js';
+import { coreOfStoredGraph, indexDocument, unsignedNormalized } from '../engine.js';
 
 /**
  * Worker thread: indexes an uploaded document while the request thread validates and hashes it.
  * `{id, body}` starts a job (parse, normalise, index); `{id, digest}` finishes it (encode with the
  * digest, compress); `{id, cancel: true}` drops it. `{id, validate, body}` checks a body against a
- * schema while the request thread already works on it. Answers `{id, result}`, `{id, issues}` or
- * `{id, error}`.
+ * schema while the request thread already works on it; `{id, core: true, body}` makes the CVE core of a
+ * stored graph. Answers `{id, result}`, `{id, issues}`, `{id, core}` or `{id, error}`.
  */
-type Message = { id: number; body?: Uint8Array; validate?: SchemaName; digest?: string; cancel?: boolean };
+type Message = {
+  id: number;
+  body?: Uint8Array;
+  validate?: SchemaName;
+  core?: boolean;
+  digest?: string;
+  cancel?: boolean;
+};
 
 const waiting = new Map<number, (digest: string | undefined) => void>();
 const port = parentPort;
@@ -53,8 +60,19 @@ function check(id: number, schema: SchemaName, body: Uint8Array): void {
   port?.postMessage({ id, issues: schemaIssues(schema, value) });
 }
 
+/** The CVE core of a stored graph (`body`: its binary form, zstd), or null when it wants none. */
+function core(id: number, body: Uint8Array): void {
+  try {
+    // Copied, not transferred: a Buffer's ArrayBuffer may be shared with others.
+    port?.postMessage({ id, core: coreOfStoredGraph(body) ?? null });
+  } catch (err) {
+    port?.postMessage({ id, error: { message: err instanceof Error ? err.message : String(err) } });
+  }
+}
+
 port?.on('message', (m: Message) => {
-  if (m.body && m.validate) check(m.id, m.validate, m.body);
+  if (m.body && m.core) core(m.id, m.body);
+  else if (m.body && m.validate) check(m.id, m.validate, m.body);
   else if (m.body) void run(m.id, m.body);
   else waiting.get(m.id)?.(m.cancel ? undefined : m.digest);
 });

@@ -1,6 +1,6 @@
 import type { Graph } from '@stella-ops/graph';
 import { ByteLru } from '../cache/byte-lru.js';
-import { decodeStoredGraph } from '../engine.js';
+import { CORE_MIN_BINARY_BYTES, decodeStoredGraph } from '../engine.js';
 import type { ReachGraphMetrics } from '../metrics.js';
 import type { GraphStore } from './graph-store.js';
 
@@ -24,10 +24,15 @@ export class GraphCache {
   private readonly lru: ByteLru<Graph>;
   private readonly loading = new Map<string, Promise<{ graph: Graph; bytes: number } | undefined>>();
 
+  /**
+   * `coreMissing`: told when a CVE slice had to load a whole graph large enough to have a CVE core
+   * but stored without one (see `CoreBackfill`).
+   */
   constructor(
     private readonly store: GraphStore,
     maxBytes: number,
     private readonly metrics: ReachGraphMetrics,
+    private readonly coreMissing?: (tenant: string, digest: string) => void,
   ) {
     this.lru = new ByteLru(maxBytes, (bytes, entries) => {
       metrics.graphLruBytes.set(bytes);
@@ -59,7 +64,11 @@ export class GraphCache {
   async loadForCve(tenant: string, digest: string): Promise<LoadedGraph | undefined> {
     if (this.lru.get(digest)) return this.load(tenant, digest);
     const core = await this.loadAs(tenant, digest, coreKey(digest), () => this.store.coreZst(tenant, digest));
-    return core ?? this.load(tenant, digest);
+    if (core) return core;
+    const whole = await this.loadAs(tenant, digest, digest, () => this.store.binaryZst(tenant, digest));
+    if (whole?.bytes !== undefined && whole.bytes >= CORE_MIN_BINARY_BYTES)
+      this.coreMissing?.(tenant, digest);
+    return whole;
   }
 
   private async loadAs(
@@ -67,7 +76,7 @@ export class GraphCache {
     digest: string,
     key: string,
     read: () => Promise<Buffer | undefined>,
-  ): Promise<LoadedGraph | undefined> {
+  ): Promise<(LoadedGraph & { bytes?: number }) | undefined> {
     const cached = this.lru.get(key);
     if (cached) {
       if (!(await this.store.exists(tenant, digest))) return undefined;
@@ -84,7 +93,7 @@ export class GraphCache {
     const loaded = await pending;
     if (!loaded) return undefined;
     this.metrics.graphLoads.inc({ source: 'store' });
-    return { graph: loaded.graph, source: 'store' };
+    return { graph: loaded.graph, source: 'store', bytes: loaded.bytes };
   }
 
   private async fetch(

@@ -82,6 +82,11 @@ export interface GraphStore {
    * when the graph is not there or has none stored (small graphs, rows written before cores).
    */
   coreZst(tenant: string, digest: string): Promise<Buffer | undefined>;
+  /**
+   * Stores the CVE core of a graph that has none (a row written before cores existed). False when the
+   * tenant has no such graph or its row has a core already (that one is kept).
+   */
+  storeCore(tenant: string, digest: string, coreZst: Buffer): Promise<boolean>;
   byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]>;
   /** Deletes a graph (its lookups and cached slices go with it) and records who did it. */
   delete(tenant: string, digest: string, actor: Actor): Promise<boolean>;

@@ -165,6 +165,20 @@ export class PgGraphStore implements GraphStore {
     return this.blob(tenant, digest, 'core_zst');
   }
 
+  storeCore(tenant: string, digest: string, coreZst: Buffer): Promise<boolean> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      const updated = await tx.run(
+        qb
+          .updateTable('subgraphs')
+          .set({ core_zst: coreZst })
+          .where('digest', '=', digest)
+          .where('core_zst', 'is', null)
+          .returning('digest'),
+      );
+      return updated.length > 0;
+    });
+  }
+
   byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]> {
     return withTenant(this.pool, tenant, async (tx) => {
       const rows = await tx.run(

@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { ReachGraphMetrics } from '../metrics.js';
+import type { GraphStore } from '../store/graph-store.js';
+import type { GraphIndexer } from './graph-indexer.js';
+
+/**
+ * Gives large graphs stored before CVE cores existed their core, one graph at a time as they are
+ * used: a cold CVE slice that had to read a whole large graph asks for it, and the graph's next cold
+ * CVE slices read the core. The core is made on the index worker from the stored binary form (the
+ * same bytes its upsert would have stored) and written under the tenant's RLS, only into a row that
+ * still has none. Failures are logged and counted, never surfaced: the slice was answered anyway.
+ */
+export class CoreBackfill {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: GraphStore,
+    private readonly indexer: GraphIndexer,
+    private readonly metrics: ReachGraphMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts making the core of `tenant`'s graph `digest`, unless that is under way already. */
+  request(tenant: string, digest: string): void {
+    const key = `${tenant}\u0000${digest}`;
+    if (this.running.has(key)) return;
+    const run = this.fill(tenant, digest).finally(() => this.running.delete(key));
+    this.running.set(key, run);
+  }
+
+  /** Resolves once every backfill started so far has ended (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all(this.running.values());
+  }
+
+  private async fill(tenant: string, digest: string): Promise<void> {
+    try {
+      const compressed = await this.store.binaryZst(tenant, digest);
+      const core = compressed && (await this.indexer.core(compressed));
+      const stored = core !== undefined && (await this.store.storeCore(tenant, digest, core));
+      this.metrics.coreBackfills.inc({ result: stored ? 'stored' : 'skipped' });
+    } catch (err) {
+      this.metrics.coreBackfills.inc({ result: 'error' });
+      this.logger.warn({ err, digest }, 'could not store the CVE core of a graph stored without one');
+    }
+  }
+}
