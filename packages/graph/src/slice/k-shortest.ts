@@ -189,18 +189,9 @@ function takeBucket(s: PathSearchScratch, b: number): number {
  */
 function moveMarks(s: PathSearchScratch, mark: Int32Array, search: number, tip: number, p: number): number {
   const { parent, depth, node } = s;
-  let a = tip;
-  let b = p;
-  let da = a < 0 ? -1 : (depth[a] as number);
-  let db = depth[b] as number;
-  while (da > db) {
-    a = parent[a] as number;
-    da--;
-  }
-  while (db > da) {
-    b = parent[b] as number;
-    db--;
-  }
+  const level = Math.min(tip < 0 ? -1 : (depth[tip] as number), depth[p] as number);
+  let a = ancestorAt(s, tip, level);
+  let b = ancestorAt(s, p, level);
   while (a !== b) {
     a = parent[a] as number;
     b = parent[b] as number;
@@ -209,6 +200,13 @@ function moveMarks(s: PathSearchScratch, mark: Int32Array, search: number, tip: 
   for (let x = tip; x !== a; x = parent[x] as number) mark[node[x] as number] = 0;
   for (let x = p; x !== a; x = parent[x] as number) mark[node[x] as number] = search;
   return p;
+}
+
+/** The partial path of `depth` that `p` extends (p itself at its own depth; -1 above the root). */
+function ancestorAt(s: PathSearchScratch, p: number, depth: number): number {
+  let x = p;
+  for (let d = x < 0 ? -1 : (s.depth[x] as number); d > depth; d--) x = s.parent[x] as number;
+  return x;
 }
 
 /** The node sequence of partial path `p`. */
@@ -221,18 +219,9 @@ function pathOf(s: PathSearchScratch, p: number): number[] {
 /** Whether partial path `a`'s node sequence comes before `b`'s (a prefix first). */
 function before(s: PathSearchScratch, a: number, b: number): boolean {
   const { parent, depth, node } = s;
-  let x = a;
-  let y = b;
-  let dx = depth[x] as number;
-  let dy = depth[y] as number;
-  while (dx > dy) {
-    x = parent[x] as number;
-    dx--;
-  }
-  while (dy > dx) {
-    y = parent[y] as number;
-    dy--;
-  }
+  const level = Math.min(depth[a] as number, depth[b] as number);
+  let x = ancestorAt(s, a, level);
+  let y = ancestorAt(s, b, level);
   // one is a prefix of the other: the shorter comes first
   if (x === y) return (depth[a] as number) < (depth[b] as number);
   while (parent[x] !== parent[y]) {
