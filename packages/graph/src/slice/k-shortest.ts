@@ -160,7 +160,11 @@ export function kShortestPaths(
       made++;
     }
     // the smallest extension is expanded first: it goes on top
-    s.stack.subarray(stackedBefore, stacked).reverse();
+    for (let i = stackedBefore, j = stacked - 1; i < j; i++, j--) {
+      const x = s.stack[i] as number;
+      s.stack[i] = s.stack[j] as number;
+      s.stack[j] = x;
+    }
   }
   return { paths, cut: false };
 }
