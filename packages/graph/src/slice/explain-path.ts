@@ -27,7 +27,8 @@ export function explainPath(
   guards: GuardStates,
   made: Map<number, MadeHop>,
 ): SlicePath {
-  const hops: SliceHop[] = [];
+  // sized once: pushing a path's ~20 hops would copy its backing store twice
+  const hops = new Array<SliceHop>(nodes.length - 1);
   const all: string[] = [];
   const open: string[] = [];
   for (let i = 0; i + 1 < nodes.length; i++) {
@@ -56,7 +57,7 @@ export function explainPath(
       all.push(guard);
       if (m.open) open.push(guard);
     }
-    hops.push(m.hop);
+    hops[i] = m.hop;
   }
   return {
     entrypoint: g.strings.get(nodes[0] as number),
