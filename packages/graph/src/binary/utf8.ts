@@ -7,8 +7,6 @@ export interface Utf8Strings {
   offsets: Uint32Array;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * The UTF-8 form of a string table. Tables decoded from bytes hand back their blob unchanged;
  * others are measured, then encoded into one buffer. A lone surrogate cannot be stored in UTF-8
@@ -25,9 +23,9 @@ export function utf8Strings(table: StringTable): Utf8Strings {
     offsets[i + 1] = total;
   }
   const blob = new Uint8Array(total);
-  for (let i = 0; i < table.size; i++) {
-    encoder.encodeInto(table.get(i), blob.subarray(offsets[i] as number, offsets[i + 1] as number));
-  }
+  // Buffer#write takes an offset: no view made per string (a graph has hundreds of thousands)
+  const out = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  for (let i = 0; i < table.size; i++) out.write(table.get(i), offsets[i] as number, 'utf8');
   return { blob, offsets };
 }
 
