@@ -49,7 +49,11 @@ export function buildEdges(
   for (let u = 0; u < nodeCount; u++) {
     const lo = offsets[u] as number;
     const hi = offsets[u + 1] as number;
-    if (hi - lo > 1) perm.subarray(lo, hi).sort(cmp);
+    // A normalised document lists a node's edges in this order already: check before sorting (a
+    // typed-array sort with a comparator copies its range, and there is one range per node).
+    let sorted = true;
+    for (let k = lo + 1; k < hi && sorted; k++) sorted = cmp(perm[k - 1] as number, perm[k] as number) <= 0;
+    if (!sorted) perm.subarray(lo, hi).sort(cmp);
   }
 
   const targets = new Uint32Array(m);
