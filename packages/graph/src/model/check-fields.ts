@@ -5,6 +5,11 @@ import { MAX_LINE } from './graph.js';
 // Shape checks for the fields the index stores. They are not schema validation (core's `validate`
 // does that); they only keep malformed values out of the typed arrays.
 
+/** A non-empty string (what {@link optionalString} accepts as a value). */
+export function isText(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
+}
+
 /** An optional non-empty string field, or a GRAPH_INVALID error naming `where`. */
 export function optionalString(value: unknown, where: string): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -1,6 +1,12 @@
 import type { ReachGraphEdge, RuntimeObservation } from '@stella-ops/core';
 import { fail } from '../error.js';
-import { optionalConfidence, optionalObservation, optionalString, requiredString } from './check-fields.js';
+import {
+  isText,
+  optionalConfidence,
+  optionalObservation,
+  optionalString,
+  requiredString,
+} from './check-fields.js';
 import { EDGE_TYPE_RANK } from './edge-order.js';
 import { edgeTypeCode } from './enums.js';
 import {
@@ -88,7 +94,7 @@ function readEdges(raw: readonly ReachGraphEdge[], nodeCount: number, strings: I
     observed: new Array(m),
   };
   const node = (id: unknown, k: number, end: 'from' | 'to'): number => {
-    const s = requiredString(id, `edges[${k}].${end}`);
+    const s = isText(id) ? id : requiredString(id, `edges[${k}].${end}`);
     const i = strings.lookup(s);
     if (i === undefined || i >= nodeCount)
       fail('GRAPH_INVALID', `edges[${k}].${end} names unknown node ${JSON.stringify(s)}`);
@@ -127,11 +133,6 @@ function readEdges(raw: readonly ReachGraphEdge[], nodeCount: number, strings: I
       observed === undefined ? undefined : optionalObservation(observed, `edges[${k}].observed`);
   }
   return r;
-}
-
-/** A non-empty string (what {@link optionalString} accepts as a value). */
-function isText(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0;
 }
 
 function compareRaw(r: RawEdges, a: number, b: number): number {

@@ -1,6 +1,7 @@
 import type { ReachGraphNode } from '@stella-ops/core';
 import { fail } from '../error.js';
 import {
+  isText,
   optionalLine,
   optionalObservation,
   optionalString,
@@ -8,7 +9,15 @@ import {
   requiredString,
 } from './check-fields.js';
 import { nodeKindCode } from './enums.js';
-import { FLAG_ENTRYPOINT, FLAG_SINK, NO_LINE, NO_OBSERVATION, NO_STRING, type NodeColumns } from './graph.js';
+import {
+  FLAG_ENTRYPOINT,
+  FLAG_SINK,
+  MAX_LINE,
+  NO_LINE,
+  NO_OBSERVATION,
+  NO_STRING,
+  type NodeColumns,
+} from './graph.js';
 import type { Interner } from './interner.js';
 import type { ObservationBuilder } from './observation-builder.js';
 
@@ -24,7 +33,8 @@ export function buildNodes(
   const n = raw.length;
   const ids = raw.map((node, i) => {
     if (node === null || typeof node !== 'object') fail('GRAPH_INVALID', `nodes[${i}] must be an object`);
-    return requiredString(node.id, `nodes[${i}].id`);
+    const id = node.id;
+    return isText(id) ? id : requiredString(id, `nodes[${i}].id`);
   });
   const order = idOrder(ids);
   for (let i = 0; i < n; i++) {
@@ -42,28 +52,57 @@ export function buildNodes(
   const cveOffsets = new Uint32Array(n + 1);
   const cves: number[] = [];
 
-  const opt = (value: unknown, where: string): number => {
-    const s = optionalString(value, where);
-    return s === undefined ? NO_STRING : strings.intern(s);
-  };
+  const purlOf = internColumn(strings, 'purl');
+  const symbolOf = internColumn(strings, 'symbol');
+  const fileOf = internColumn(strings, 'file');
   for (let i = 0; i < n; i++) {
     const at = order[i] as number;
     const node = raw[at] as ReachGraphNode;
-    const where = `nodes[${at}]`;
+    // Field names for errors are made only when a check fails: a node has six fields and a graph
+    // hundreds of thousands of nodes.
     const k = nodeKindCode(node.kind);
-    if (k < 0) fail('GRAPH_INVALID', `${where}.kind ${JSON.stringify(node.kind)} is not a node kind`);
+    if (k < 0) fail('GRAPH_INVALID', `nodes[${at}].kind ${JSON.stringify(node.kind)} is not a node kind`);
     kind[i] = k;
     flags[i] = (node.isEntrypoint === true ? FLAG_ENTRYPOINT : 0) | (node.isSink === true ? FLAG_SINK : 0);
-    purl[i] = opt(node.purl, `${where}.purl`);
-    symbol[i] = opt(node.symbol, `${where}.symbol`);
-    file[i] = opt(node.file, `${where}.file`);
-    line[i] = optionalLine(node.line, `${where}.line`) ?? NO_LINE;
-    for (const cve of optionalStringSet(node.cves, `${where}.cves`) ?? []) cves.push(strings.intern(cve));
+    purl[i] = purlOf(node.purl, at);
+    symbol[i] = symbolOf(node.symbol, at);
+    file[i] = fileOf(node.file, at);
+    const l = node.line;
+    line[i] =
+      l === undefined
+        ? NO_LINE
+        : typeof l === 'number' && Number.isInteger(l) && l >= 0 && l <= MAX_LINE
+          ? l
+          : (optionalLine(l, `nodes[${at}].line`) ?? NO_LINE);
+    if (node.cves !== undefined) {
+      for (const cve of optionalStringSet(node.cves, `nodes[${at}].cves`) ?? [])
+        cves.push(strings.intern(cve));
+    }
     cveOffsets[i + 1] = cves.length;
-    const obs = optionalObservation(node.observed, `${where}.observed`);
-    if (obs) observation[i] = observations.add(obs);
+    if (node.observed !== undefined) {
+      const obs = optionalObservation(node.observed, `nodes[${at}].observed`);
+      if (obs) observation[i] = observations.add(obs);
+    }
   }
   return { kind, flags, purl, symbol, file, line, observation, cveOffsets, cves: Uint32Array.from(cves) };
+}
+
+/**
+ * Interns an optional string field of every node (NO_STRING when absent). Nodes in id order often
+ * repeat the field of the node before (a package's functions share its purl and files): an equal
+ * value reuses that index without hashing the string again.
+ */
+function internColumn(strings: Interner, field: string): (value: unknown, at: number) => number {
+  let last: string | undefined;
+  let lastIndex = NO_STRING;
+  return (value, at) => {
+    if (value === last && last !== undefined) return lastIndex;
+    if (value === undefined || value === null) return NO_STRING;
+    const s = isText(value) ? value : (optionalString(value, `nodes[${at}].${field}`) as string);
+    last = s;
+    lastIndex = strings.intern(s);
+    return lastIndex;
+  };
 }
 
 /** Positions of `ids` in ascending order (no sort when they already are). */
