@@ -44,6 +44,11 @@ export class CanonicalWriter {
   private readonly ancestors: object[] = [];
   /** The keys and indices on that path, to name the offending value in errors. */
   private readonly path: (string | number)[] = [];
+  /** Per depth, the last object's keys in enumeration order, and the same keys sorted. */
+  private readonly lastKeys: string[][] = [];
+  private readonly lastSorted: string[][] = [];
+  /** `Object.prototype` has no enumerable keys (checked at the start of each write). */
+  private plainPrototype = true;
 
   /** `initial`: the buffer to write into first (by default a pooled 64 KB scratch buffer). */
   constructor(
@@ -83,6 +88,7 @@ export class CanonicalWriter {
 
   private run(writeAll: () => void): number {
     const scratch = this.buf;
+    this.plainPrototype = !objectPrototypeHasKeys();
     try {
       writeAll();
       this.flush(true);
@@ -145,7 +151,7 @@ export class CanonicalWriter {
       throw this.invalid(`a ${typeof name === 'string' ? name : 'non-plain object'} is not JSON data`, depth);
     }
     this.enter(v, depth);
-    const keys = sortedKeys(v);
+    const keys = this.sortedKeysOf(v, depth);
     const record = v as Record<string, unknown>;
     this.ensure(1);
     this.buf[this.pos++] = 0x7b;
@@ -164,6 +170,34 @@ export class CanonicalWriter {
     }
     this.ensure(1);
     this.buf[this.pos++] = 0x7d;
+  }
+
+  /**
+   * {@link sortedKeys} of `v`, reused when `v` has the same keys in the same order as the previous
+   * object at this depth — documents are lists of like objects, and enumerating keys to compare them
+   * allocates nothing, unlike `Object.keys`.
+   */
+  private sortedKeysOf(v: object, depth: number): string[] {
+    const last = this.lastKeys[depth];
+    // for-in also lists inherited enumerable keys: compare with it only where there are none
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (last !== undefined && (proto === null || (proto === Object.prototype && this.plainPrototype))) {
+      let i = 0;
+      let same = true;
+      for (const k in v) {
+        if (i >= last.length || last[i] !== k) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === last.length) return this.lastSorted[depth] as string[];
+    }
+    const keys = Object.keys(v);
+    this.lastKeys[depth] = keys;
+    const sorted = sortedKeys(v);
+    this.lastSorted[depth] = sorted;
+    return sorted;
   }
 
   private string(s: string, depth: number): void {
@@ -216,6 +250,12 @@ export class CanonicalWriter {
     for (let i = 0; i < depth; i++) pointer += `/${pointerToken(this.path[i]!)}`;
     return canonicalJsonInvalid(reason, pointer);
   }
+}
+
+/** Whether `Object.prototype` has enumerable keys (someone added one), which a for-in would list. */
+function objectPrototypeHasKeys(): boolean {
+  for (const _ in Object.prototype) return true;
+  return false;
 }
 
 function isStackOverflow(err: unknown): boolean {

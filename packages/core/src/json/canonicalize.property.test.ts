@@ -44,6 +44,24 @@ function reinsert(value: unknown, order: number[]): unknown {
 
 const runs = { numRuns: 500 };
 
+/**
+ * Lists of objects over a few keys (integer-like ones included), each with a random subset in a
+ * random insertion order, some nested: neighbours often have the same keys, or the same in another
+ * order, or one more or one fewer — what the writer's reuse of a previous object's key order meets.
+ */
+const LIKE_KEYS = ['id', 'kind', 'a', 'b', '10', '2', 'é', ''];
+const likeRecord = fc
+  .array(fc.tuple(fc.constantFrom(...LIKE_KEYS), fc.oneof(fc.integer(), fc.string())), { maxLength: 6 })
+  .map((entries) => {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of entries) o[k] = v;
+    return o;
+  });
+const likeObjects = fc.array(
+  fc.oneof(likeRecord, fc.record({ child: likeRecord, list: fc.array(likeRecord, { maxLength: 4 }) })),
+  { maxLength: 12 },
+);
+
 describe('canonicalize properties (fast-check)', () => {
   it('is byte-identical to json-canonicalize and to canonicalize (npm)', () => {
     fc.assert(
@@ -55,6 +73,33 @@ describe('canonicalize properties (fast-check)', () => {
       }),
       runs,
     );
+  });
+
+  it('writes lists of like objects (same keys, reordered, one more or fewer) as the references do', () => {
+    fc.assert(
+      fc.property(likeObjects, (value) => {
+        const ours = canonicalize(value);
+        expect(ours).toBe(jsonCanonicalizeRef(value));
+        expect(Buffer.from(canonicalizeToBytes(value)).equals(Buffer.from(ours, 'utf8'))).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('leaves out enumerable keys added to Object.prototype, even between like objects', () => {
+    Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true });
+    try {
+      // the second object enumerates like the first (its inherited key last) but owns one key only
+      const value = [
+        { a: 1, polluted: 2 },
+        { a: 3 },
+        Object.assign(Object.create(null), { a: 4 }),
+        { b: 1, a: 0 },
+      ];
+      expect(canonicalize(value)).toBe('[{"a":1,"polluted":2},{"a":3},{"a":4},{"a":0,"b":1}]');
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['polluted'];
+    }
   });
 
   it('gives the same bytes whatever the size hint (too small, exact, far too large)', () => {
