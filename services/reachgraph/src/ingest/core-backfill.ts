@@ -21,17 +21,25 @@ export class CoreBackfill {
   /** When a graph's backfill last failed: it is not tried again before RETRY_AFTER_MS. */
   private readonly failedAt = new Map<string, number>();
 
+  /**
+   * `maxRunning`: backfills under way at most; more requests meanwhile are dropped (a later cold
+   * slice asks again). Each holds its graph's stored binary and waits for the one index worker.
+   */
   constructor(
     private readonly store: GraphStore,
     private readonly indexer: GraphIndexer,
     private readonly metrics: ReachGraphMetrics,
     private readonly logger: Logger,
+    private readonly maxRunning = 2,
   ) {}
 
-  /** Starts making the core of `tenant`'s graph `digest`, unless that is under way already. */
+  /**
+   * Starts making the core of `tenant`'s graph `digest`, unless that is under way already, too many
+   * are, or it failed a short while ago.
+   */
   request(tenant: string, digest: string): void {
     const key = `${tenant}\u0000${digest}`;
-    if (this.running.has(key)) return;
+    if (this.running.has(key) || this.running.size >= this.maxRunning) return;
     const failed = this.failedAt.get(key);
     // A graph whose core cannot be stored (a read-only replica, a broken blob) must not cost the
     // worker a core per cold slice.
