@@ -52,6 +52,11 @@ export class GraphCache {
 
   /** The graph if `tenant` has it, else undefined (missing and foreign look the same). */
   load(tenant: string, digest: string): Promise<LoadedGraph | undefined> {
+    return this.loadWhole(tenant, digest);
+  }
+
+  /** {@link load}, with the decoded size when it came from the store. */
+  private loadWhole(tenant: string, digest: string): Promise<(LoadedGraph & { bytes?: number }) | undefined> {
     return this.loadAs(tenant, digest, digest, () => this.store.binaryZst(tenant, digest));
   }
 
@@ -65,7 +70,7 @@ export class GraphCache {
     if (this.lru.get(digest)) return this.load(tenant, digest);
     const core = await this.loadAs(tenant, digest, coreKey(digest), () => this.store.coreZst(tenant, digest));
     if (core) return core;
-    const whole = await this.loadAs(tenant, digest, digest, () => this.store.binaryZst(tenant, digest));
+    const whole = await this.loadWhole(tenant, digest);
     if (whole?.bytes !== undefined && whole.bytes >= CORE_MIN_BINARY_BYTES)
       this.coreMissing?.(tenant, digest);
     return whole;
