@@ -378,6 +378,33 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
       );
     });
 
+    it('sends a computed slice as JSON with its length in bytes (non-ASCII text too); HEAD gets only the headers', async () => {
+      const g = exampleGraph();
+      (g.nodes[1] as { symbol: string }).symbol = 'rendérRapport€';
+      const stored = await request(app).post('/v1/reachgraphs').set('Authorization', A).send(g);
+      const path = `/v1/reachgraphs/${stored.body.digest}/slice?cve=CVE-2021-23337`;
+      for (const cacheControl of ['no-cache', '']) {
+        const res = await request(app)
+          .get(path)
+          .set('Authorization', A)
+          .set('Cache-Control', cacheControl)
+          .buffer(true)
+          .parse((r, done) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => done(null, Buffer.concat(chunks)));
+          });
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        const bytes = res.body as Buffer;
+        expect(Number(res.headers['content-length'])).toBe(bytes.length);
+        expect(bytes.toString('utf8')).toContain('rendérRapport€');
+      }
+      const head = await request(app).head(path).set('Authorization', A).set('Cache-Control', 'no-cache');
+      expect([head.status, head.headers['x-slice-source'], head.text]).toEqual([200, 'computed-warm', undefined]);
+      expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+    });
+
     it('answers the second time from the hot cache, Cache-Control: no-cache recomputes', async () => {
       const q = 'cve=CVE-2021-23337&limit=7';
       const first = await slice(q);
