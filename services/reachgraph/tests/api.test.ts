@@ -401,7 +401,11 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
         expect(bytes.toString('utf8')).toContain('rendérRapport€');
       }
       const head = await request(app).head(path).set('Authorization', A).set('Cache-Control', 'no-cache');
-      expect([head.status, head.headers['x-slice-source'], head.text]).toEqual([200, 'computed-warm', undefined]);
+      expect([head.status, head.headers['x-slice-source'], head.text]).toEqual([
+        200,
+        'computed-warm',
+        undefined,
+      ]);
       expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
     });
 
