@@ -244,17 +244,122 @@ describe('GET /v1/reachgraphs/{digest}/slice?format=openvex|openvex-dsse', () =>
   });
 
   it('deterministic: byte-identical VEX and statement across calls and across two service instances', async () => {
+    // Computed every time (the caches would answer the same bytes whether or not computing is deterministic).
+    const fresh = (app: Express, q: string) => raw(app, demo, q).set('Cache-Control', 'no-cache');
     const q = 'cve=CVE-2021-23337&format=openvex';
-    const bodies = await Promise.all([raw(signed, demo, q), raw(signed, demo, q), raw(signedTwin, demo, q)]);
+    const bodies = await Promise.all([fresh(signed, q), fresh(signed, q), fresh(signedTwin, q)]);
+    expect(bodies.map((r) => r.headers['x-slice-source'])).toEqual(['computed', 'computed', 'computed']);
     expect(new Set(bodies.map((r) => (r.body as Buffer).toString('hex'))).size).toBe(1);
     const envelopes = await Promise.all(
-      [signed, signedTwin].map((app) => get(app, demo, 'cve=CVE-2021-23337&format=openvex-dsse')),
+      [signed, signedTwin].map((app) =>
+        get(app, demo, 'cve=CVE-2021-23337&format=openvex-dsse').set('Cache-Control', 'no-cache'),
+      ),
     );
     // Ed25519 signatures are deterministic too: the whole envelope is the same.
     expect(envelopes[0]?.body).toEqual(envelopes[1]?.body);
     // A service without a key (same author) answers the same VEX document.
-    const plain = await raw(unsigned, demo, q);
+    const plain = await fresh(unsigned, q);
     expect((plain.body as Buffer).equals(bodies[0]?.body as Buffer)).toBe(true);
+  });
+
+  it('keeps VEX answers in the slice caches: computed and signed once, then the same bytes from Redis, else slice_cache', async () => {
+    // An assumption no other test makes: a query of its own, so its first answer is computed.
+    const q = 'cve=CVE-2021-23337&assume=CACHE_TEST%3D1';
+    const answer = async (app: Express, format: string, headers: Record<string, string> = {}) => {
+      const res = await raw(app, demo, `${q}&format=${format}`).set(headers);
+      expect(res.status).toBe(200);
+      return {
+        source: res.headers['x-slice-source'],
+        body: (res.body as Buffer).toString('hex'),
+        tags: [res.headers.etag, res.headers['x-slice-digest']],
+      };
+    };
+    const first = await answer(signed, 'openvex-dsse');
+    expect(first.source).toBe('computed');
+    const again = await answer(signed, 'openvex-dsse');
+    expect(again).toEqual({ ...first, source: 'redis' });
+    // The other replica reads what this one kept.
+    expect(await answer(signedTwin, 'openvex-dsse')).toEqual({ ...first, source: 'redis' });
+    // The document and the envelope are kept apart.
+    const vex = await answer(signed, 'openvex');
+    expect(vex.source).toBe('computed');
+    expect(vex.body).not.toBe(first.body);
+    expect((await answer(signed, 'openvex')).source).toBe('redis');
+    // Without Redis entries, the durable level answers and refills Redis.
+    await cleanRedisPrefix(redis, suite.redisPrefix);
+    expect(await answer(signed, 'openvex-dsse')).toEqual({ ...first, source: 'durable' });
+    expect(await answer(signed, 'openvex-dsse')).toEqual({ ...first, source: 'redis' });
+    // no-cache computes (the same bytes: Ed25519 is deterministic).
+    expect(await answer(signed, 'openvex-dsse', { 'Cache-Control': 'no-cache' })).toEqual({
+      ...first,
+      source: 'computed',
+    });
+  });
+
+  it('never serves a cached VEX answer made under another author, signing key or answer limits', async () => {
+    const q = 'cve=CVE-2021-23337&assume=CACHE_TEST%3D2';
+    const withRedis = (cfg: ServerConfig) => {
+      cfg.redis = { url: redisTestUrl(), prefix: suite.redisPrefix };
+      cfg.vexAuthor = 'ReachGraph test issuer';
+      cfg.signing.keyPem = pem(serviceKey.privateKey, 'pkcs8');
+      cfg.signing.keyId = KEY_ID;
+    };
+    const withFormat = (format: string) => q + (format === 'json' ? '' : `&format=${format}`);
+    for (const format of ['openvex', 'openvex-dsse', 'json']) {
+      expect((await get(signed, demo, withFormat(format))).headers['x-slice-source']).toMatch(/^computed/);
+      expect((await get(signed, demo, withFormat(format))).headers['x-slice-source']).toBe('redis');
+    }
+    const { app: otherAuthor } = await suite.start((cfg) => {
+      withRedis(cfg);
+      cfg.vexAuthor = 'Another issuer';
+    });
+    const vex = await get(otherAuthor, demo, `${q}&format=openvex`);
+    expect([vex.headers['x-slice-source'], vex.body.author]).toEqual(['computed', 'Another issuer']);
+
+    const { app: otherSigner } = await suite.start((cfg) => {
+      withRedis(cfg);
+      cfg.signing.keyPem = pem(otherKey.privateKey, 'pkcs8');
+    });
+    const signedByOther = await get(otherSigner, demo, `${q}&format=openvex-dsse`);
+    expect(signedByOther.headers['x-slice-source']).toBe('computed');
+    // The unsigned document does not depend on the key: it is shared.
+    expect((await get(otherSigner, demo, `${q}&format=openvex`)).headers['x-slice-source']).toBe('redis');
+    const otherTrusted = [{ keyId: KEY_ID, publicKeyPem: pem(otherKey.publicKey, 'spki') }];
+    await expect(verifyEnvelope(signedByOther.body as DsseEnvelope, otherTrusted)).resolves.toBeDefined();
+
+    const { app: fewerPaths } = await suite.start((cfg) => {
+      withRedis(cfg);
+      cfg.limits.sliceMaxPaths = 1;
+    });
+    for (const format of ['openvex', 'openvex-dsse', 'json']) {
+      const res = await get(fewerPaths, demo, withFormat(format));
+      expect([format, res.status, res.headers['x-slice-source']]).toEqual([
+        format,
+        200,
+        expect.stringMatching(/^computed/),
+      ]);
+    }
+  });
+
+  it('a deleted graph answers 404 GRAPH_NOT_FOUND, not its cached VEX answers', async () => {
+    const doc = disconnectedGraph();
+    doc.artifact = { ...doc.artifact, name: 'svc.deleted-later' };
+    const stored = await request(signed).post('/v1/reachgraphs').set('Authorization', A).send(doc);
+    const digest = stored.body.digest as string;
+    for (const format of ['openvex', 'openvex-dsse']) {
+      await get(signed, digest, `cve=CVE-2021-23337&format=${format}`);
+      expect(
+        (await get(signed, digest, `cve=CVE-2021-23337&format=${format}`)).headers['x-slice-source'],
+      ).toBe('redis');
+    }
+    expect((await request(signed).delete(`/v1/reachgraphs/${digest}`).set('Authorization', A)).status).toBe(
+      204,
+    );
+    for (const app of [signed, signedTwin]) {
+      for (const format of ['openvex', 'openvex-dsse']) {
+        problem(await get(app, digest, `cve=CVE-2021-23337&format=${format}`), 404, 'GRAPH_NOT_FOUND');
+      }
+    }
   });
 
   it('304 when If-None-Match names the ETag', async () => {

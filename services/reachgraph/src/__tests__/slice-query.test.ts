@@ -1,7 +1,7 @@
 import { HttpProblem } from '@stella-ops/service-kit';
 import { globProblem, makeCursor, parseSliceRequest } from '../slice/query.js';
 
-const LIMITS = { defaultLimit: 100, maxLimit: 1000 };
+const LIMITS = { defaultLimit: 100, maxLimit: 1000, answer: { maxNodes: 50_000, maxPaths: 1000 } };
 
 function codeOf(params: Record<string, unknown>): string | undefined {
   try {
@@ -86,6 +86,13 @@ describe('parseSliceRequest', () => {
     expect(page2.cacheKey).not.toBe(a.cacheKey);
     expect(parseSliceRequest({ q: 'pkg:npm/lodash', depth: '2' }, LIMITS).cacheKey).not.toBe(a.cacheKey);
     expect(a.cacheKey).toMatch(/^[a-f0-9]{64}$/);
+    // An answer computed under other engine limits is another answer.
+    for (const answer of [
+      { maxNodes: 50_000, maxPaths: 999 },
+      { maxNodes: 49_999, maxPaths: 1000 },
+    ]) {
+      expect(parseSliceRequest({ q: 'pkg:npm/lodash' }, { ...LIMITS, answer }).cacheKey).not.toBe(a.cacheKey);
+    }
   });
 
   it.each([

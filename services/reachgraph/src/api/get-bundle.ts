@@ -3,7 +3,7 @@ import { allow, problems } from '@stella-ops/service-kit';
 import type { RequestHandler, Router } from 'express';
 import { bundleFileName, createBundle } from '../bundle/create-bundle.js';
 import type { AppContext } from '../context.js';
-import { parseSliceRequest } from '../slice/query.js';
+import { parseSliceRequest, sliceLimitsOf } from '../slice/query.js';
 import type { CveSliceQuery } from '../vex/slice-evidence.js';
 import { callerOf, graphDigestParam } from './params.js';
 
@@ -34,7 +34,7 @@ function bundleRequest(
   }
   const slice = parseSliceRequest(
     { cve: params['cve'], ...(params['assume'] === undefined ? {} : { assume: params['assume'] }) },
-    { defaultLimit: ctx.cfg.limits.sliceDefaultLimit, maxLimit: ctx.cfg.limits.sliceMaxLimit },
+    sliceLimitsOf(ctx.cfg.limits),
   );
   return { query: slice.query as CveSliceQuery, includeGraph: include === 'graph' };
 }

@@ -1,17 +1,15 @@
 import { allow } from '@stella-ops/service-kit';
 import type { RequestHandler, Response, Router } from 'express';
+import { cachedAnswer, rememberAnswer } from '../cache/slice-answers.js';
 import type { SliceKey } from '../cache/slice-cache.js';
 import type { AppContext } from '../context.js';
 import { runSlice } from '../engine.js';
 import { paginate } from '../slice/paginate.js';
-import { parseSliceRequest } from '../slice/query.js';
+import { parseSliceRequest, sliceLimitsOf } from '../slice/query.js';
 import { answerEvidence } from '../vex/evidence-response.js';
 import type { CveSliceQuery } from '../vex/slice-evidence.js';
 import { checkEvidenceRequest, takeSliceFormat } from '../vex/slice-format.js';
-import { zstdCompress, zstdDecompress } from '../zstd.js';
 import { callerOf, graphDigestParam, graphNotFound } from './params.js';
-
-const MAX_SLICE_BYTES = 512 * 1024 * 1024;
 
 /**
  * Sends a slice's JSON. A computed answer goes out as the string `JSON.stringify` made: Node encodes
@@ -38,37 +36,26 @@ export function getSlice(ctx: AppContext): RequestHandler {
     const digest = graphDigestParam(req);
     const { tenant } = callerOf(req);
     const { format, rest: params } = takeSliceFormat(req.query as Record<string, unknown>);
-    const slice = parseSliceRequest(params, {
-      defaultLimit: ctx.cfg.limits.sliceDefaultLimit,
-      maxLimit: ctx.cfg.limits.sliceMaxLimit,
-    });
+    const slice = parseSliceRequest(params, sliceLimitsOf(ctx.cfg.limits));
     const type = slice.query.type;
     checkEvidenceRequest(format, type);
-    if (format !== 'json') {
-      await answerEvidence(ctx, req, res, { tenant, digest, query: slice.query as CveSliceQuery, format });
-      ctx.metrics.sliceDuration.observe({ type, source: format }, (performance.now() - started) / 1000);
-      return;
-    }
     const done = (source: string) =>
       ctx.metrics.sliceDuration.observe({ type, source }, (performance.now() - started) / 1000);
-    const key: SliceKey = { tenant, digest, queryKey: slice.cacheKey };
     const useCache = !/\bno-cache\b/i.test(req.get('cache-control') ?? '');
+    if (format !== 'json') {
+      const query = slice.query as CveSliceQuery;
+      const source = await answerEvidence(ctx, req, res, { tenant, digest, query, format, useCache });
+      done(`${format}-${source}`);
+      return;
+    }
+    const key: SliceKey = { tenant, digest, queryKey: slice.cacheKey };
 
     if (useCache) {
-      const hot = await ctx.sliceCache.get(key);
-      ctx.metrics.sliceCache.inc({ level: 'hot', result: hot === undefined ? 'miss' : 'hit' });
-      if (hot !== undefined) {
-        send(res, hot, ctx.sliceCache.kind);
-        done(ctx.sliceCache.kind);
-        return;
-      }
-      const durable = await ctx.store.getSlice(tenant, digest, slice.cacheKey);
-      ctx.metrics.sliceCache.inc({ level: 'durable', result: durable === undefined ? 'miss' : 'hit' });
-      if (durable !== undefined) {
-        const json = zstdDecompress(durable, MAX_SLICE_BYTES);
-        send(res, json, 'durable');
-        done('durable');
-        await ctx.sliceCache.set(key, json);
+      const hit = await cachedAnswer(ctx, key);
+      if (hit) {
+        send(res, hit.bytes, hit.source);
+        done(hit.source);
+        await hit.afterSend();
         return;
       }
     }
@@ -88,19 +75,8 @@ export function getSlice(ctx: AppContext): RequestHandler {
     send(res, json, loaded.source === 'memory' ? 'computed-warm' : 'computed-cold');
     done(loaded.source === 'memory' ? 'computed-warm' : 'computed-cold');
     // A request that bypassed the caches does not refill them (its answer is what they would hold).
-    if (useCache) await remember(ctx, key, slice.query, Buffer.from(json));
+    if (useCache) await rememberAnswer(ctx, key, slice.query, Buffer.from(json));
   };
-}
-
-/** Stores an answer in both cache levels; a failure only costs a future recomputation. */
-async function remember(ctx: AppContext, key: SliceKey, query: unknown, json: Buffer): Promise<void> {
-  await ctx.sliceCache.set(key, json);
-  try {
-    const zst = zstdCompress(json);
-    await ctx.store.putSlice(key.tenant, key.digest, key.queryKey, query, zst);
-  } catch (err) {
-    ctx.logger.warn({ err, digest: key.digest }, 'could not store a slice in the durable cache');
-  }
 }
 
 export function mountGetSlice(router: Router, ctx: AppContext): void {

@@ -5,8 +5,8 @@ import { parseSliceRequest } from '../slice/query.js';
 /** The parameters `GET …/diff/{baseDigest}` accepts. */
 const KNOWN = new Set(['cve', 'file', 'assume', 'observed']);
 
-/** Page parameters a slice parser needs; a diff compares whole slices, so they only satisfy it. */
-const NO_PAGE = { defaultLimit: 1, maxLimit: 1 };
+/** Page and answer limits a slice parser needs; a diff only takes the query, so they only satisfy it. */
+const NO_PAGE = { defaultLimit: 1, maxLimit: 1, answer: { maxNodes: 1, maxPaths: 1 } };
 
 /**
  * The normalised cve or file query of a diff request, validated like a slice's (CVE_INVALID,

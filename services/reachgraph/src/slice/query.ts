@@ -13,9 +13,25 @@ export interface SliceRequest {
   cacheKey: string;
 }
 
+/** The service's slice limits as {@link parseSliceRequest} takes them. */
+export function sliceLimitsOf(limits: {
+  sliceDefaultLimit: number;
+  sliceMaxLimit: number;
+  sliceMaxNodes: number;
+  sliceMaxPaths: number;
+}): SliceLimits {
+  return {
+    defaultLimit: limits.sliceDefaultLimit,
+    maxLimit: limits.sliceMaxLimit,
+    answer: { maxNodes: limits.sliceMaxNodes, maxPaths: limits.sliceMaxPaths },
+  };
+}
+
 export interface SliceLimits {
   defaultLimit: number;
   maxLimit: number;
+  /** The engine's limits on a whole answer (SLICE_MAX_NODES / _PATHS): an answer depends on them. */
+  answer: { maxNodes: number; maxPaths: number };
 }
 
 /** Bumped whenever `paginate` changes what a page holds (3: `gated`, `openGuards`, `assume`). */
@@ -196,13 +212,15 @@ export function parseSliceRequest(params: Record<string, unknown>, limits: Slice
     limit,
     offset,
     queryHash,
-    // The engine's and the page layout's versions are part of the key: an upgrade never serves old answers.
+    // The engine's and the page layout's versions and the answer limits are part of the key: an
+    // upgrade or a changed limit never serves old answers.
     cacheKey: hashOf({
       query: normalized,
       limit,
       offset,
       engine: GRAPH_PACKAGE_VERSION,
       layout: PAGE_LAYOUT,
+      answerLimits: { maxNodes: limits.answer.maxNodes, maxPaths: limits.answer.maxPaths },
     }),
   };
 }
