@@ -25,6 +25,11 @@ export class ByteLru<V> {
     return entry.value;
   }
 
+  /** The value of `key` without making it more recent. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   /** Stores `value`; one heavier than the whole budget is not kept at all. */
   set(key: string, value: V, bytes: number): void {
     this.delete(key);
