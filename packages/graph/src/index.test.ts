@@ -56,6 +56,7 @@ describe('public API', () => {
       'packageSlice',
       'parseAssume',
       'reachableNodes',
+      'retainedBytes',
       'sinksDigest',
       'sinksFromOsv',
       'sliceGraph',

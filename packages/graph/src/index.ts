@@ -36,6 +36,7 @@ export type { Assumptions } from './guards/assume.js';
 export { checkAssume, formatAssume, MAX_ASSUMPTIONS, parseAssume } from './guards/assume.js';
 export type { ConditionalGuard, GuardStatus } from './guards/guard.js';
 export { CONDITIONAL_EDGE_TYPES, conditionalGuard, guardStatus } from './guards/guard.js';
+export { retainedBytes } from './memory/retained-bytes.js';
 export type { CreateGraphOptions } from './model/create-graph.js';
 export { createGraph } from './model/create-graph.js';
 export type { NodeKind } from './model/enums.js';

@@ -1,3 +1,4 @@
+import { arrayBytes, objectBytes, stringValueBytes, typedArrayBytes } from '../memory/estimate.js';
 import { EDGE_TYPES } from '../model/enums.js';
 import type { Graph } from '../model/graph.js';
 import { NO_STRING } from '../model/graph.js';
@@ -30,6 +31,8 @@ interface Conditionals {
   guards: ConditionalGuard[];
   /** The states with no assumptions. */
   unassumed?: GuardStates;
+  /** Estimated heap bytes of `explanations` and `guards` (computed when they are made). */
+  bytes: number;
 }
 
 const cache = new WeakMap<Graph, Conditionals>();
@@ -57,10 +60,40 @@ function conditionals(g: Graph): Conditionals {
         guards.push(cg);
       }
     }
-    c = { explanations: Uint32Array.from(at), guards };
+    const explanations = Uint32Array.from(at);
+    c = {
+      explanations,
+      guards,
+      bytes: objectBytes(4) + typedArrayBytes(explanations) + guardsBytes(parsed, guards.length),
+    };
     cache.set(g, c);
   }
   return c;
+}
+
+/**
+ * Estimated heap bytes of the guards parsed for `parsed`'s distinct guard strings, and of the array
+ * of `listed` guards, one per conditional explanation (explanations share parsed guards).
+ */
+function guardsBytes(parsed: ReadonlyMap<number, ConditionalGuard | null>, listed: number): number {
+  let bytes = arrayBytes(listed);
+  for (const cg of parsed.values()) {
+    if (cg === null) continue;
+    bytes += objectBytes(3) + stringValueBytes(cg.key) + arrayBytes(cg.values.length);
+    for (const v of cg.values) bytes += stringValueBytes(v);
+  }
+  return bytes;
+}
+
+/**
+ * Estimated bytes of what `g`'s guard states keep: the conditional guards of its explanations and
+ * the states without assumptions (states under assumptions are made per query and not kept).
+ */
+export function guardStatesBytes(g: Graph): number {
+  const c = cache.get(g);
+  if (c === undefined) return 0;
+  const u = c.unassumed;
+  return c.bytes + (u ? objectBytes(4) + typedArrayBytes(u.byExplanation) + typedArrayBytes(u.pruned) : 0);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Assumptions } from '../guards/assume.js';
 import { GUARD_OPEN, type GuardStates, guardStates } from '../guards/guard-states.js';
+import { arrayBytes, mapBytes, objectBytes, typedArrayBytes } from '../memory/estimate.js';
 import { FLAG_ENTRYPOINT, type Graph, NO_OBSERVATION } from '../model/graph.js';
 import { type Admission, admissionOf, withoutEdges } from './admission.js';
 import { bfs, type Reach, type SearchRegion, searchRegion } from './bfs.js';
@@ -28,6 +29,8 @@ interface Derived {
   byFilter: Map<string, FilterFacts>;
   /** CVE id → the nodes carrying it, ascending. */
   cves?: Map<string, number[]>;
+  /** Estimated heap bytes of `cves` (computed when it is made; its keys are the string table's). */
+  cvesBytes: number;
 }
 
 const cache = new WeakMap<Graph, Derived>();
@@ -35,7 +38,7 @@ const cache = new WeakMap<Graph, Derived>();
 function derived(g: Graph): Derived {
   let d = cache.get(g);
   if (!d) {
-    d = { byFilter: new Map() };
+    d = { byFilter: new Map(), cvesBytes: 0 };
     cache.set(g, d);
   }
   return d;
@@ -185,8 +188,33 @@ export function nodesWithCve(g: Graph, cve: string): readonly number[] {
       index.set(id, known === undefined ? nodes : mergeAscending(known, nodes));
     }
     d.cves = index;
+    d.cvesBytes = mapBytes(index.size);
+    for (const nodes of index.values()) d.cvesBytes += arrayBytes(nodes.length);
   }
   return d.cves.get(cve) ?? [];
+}
+
+/**
+ * Estimated bytes of the facts kept for `g` so far: per observed filter asked about, its admission,
+ * entrypoints, forward reach, mask and search region (typed arrays: exact), and the CVE index. The
+ * guard states facts point at are guard-states' own (see `guardStatesBytes`). Cheap: a few facts
+ * per graph (one per observed filter), a few arrays each.
+ */
+export function derivedBytes(g: Graph): number {
+  const d = cache.get(g);
+  if (d === undefined) return 0;
+  let bytes = objectBytes(3) + mapBytes(d.byFilter.size) + d.cvesBytes;
+  for (const f of d.byFilter.values()) {
+    bytes += objectBytes(6) + arrayBytes(f.entries.length) + typedArrayBytes(f.admission.nodes);
+    bytes += typedArrayBytes(f.admission.pruned) + typedArrayBytes(f.reachMask);
+    if (f.reach) bytes += objectBytes(2) + typedArrayBytes(f.reach.dist) + typedArrayBytes(f.reach.order);
+    if (f.region) {
+      bytes += objectBytes(2) + typedArrayBytes(f.region.blocked);
+      const r = f.region.reverse;
+      if (r) bytes += typedArrayBytes(r.offsets) + typedArrayBytes(r.sources) + typedArrayBytes(r.edges);
+    }
+  }
+  return bytes;
 }
 
 /** The union of two ascending lists, ascending and without duplicates. */

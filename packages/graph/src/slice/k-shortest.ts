@@ -38,6 +38,23 @@ export class PathSearchScratch {
     return this.marks;
   }
 
+  /** Bytes of the typed arrays the scratch holds now (they grow with the searches it serves). */
+  get byteLength(): number {
+    const arrays = [
+      this.marks,
+      this.node,
+      this.parent,
+      this.depth,
+      this.next,
+      this.head,
+      this.stack,
+      this.sorted,
+    ];
+    let bytes = 0;
+    for (const a of arrays) if (a !== null) bytes += a.byteLength;
+    return bytes;
+  }
+
   /** Room for `size` partial paths. */
   reserve(size: number): void {
     if (size <= this.node.length) return;

@@ -1,3 +1,4 @@
+import { arrayBytes, objectBytes } from '../memory/estimate.js';
 import type { Graph } from '../model/graph.js';
 import { PathSearchScratch } from './k-shortest.js';
 
@@ -41,4 +42,16 @@ export function returnSearchBuffers(g: Graph, buffers: SearchBuffers): void {
     pools.set(g, pool);
   }
   if (pool.length < KEEP) pool.push(buffers);
+}
+
+/**
+ * Bytes of the buffers kept for `g`'s next search (none while a search has them borrowed). A few
+ * arrays per kept set, read by their byteLength.
+ */
+export function searchBuffersBytes(g: Graph): number {
+  const pool = pools.get(g);
+  if (pool === undefined) return 0;
+  let bytes = arrayBytes(pool.length);
+  for (const b of pool) bytes += objectBytes(3) + b.dist.byteLength + b.queue.byteLength + b.paths.byteLength;
+  return bytes;
 }

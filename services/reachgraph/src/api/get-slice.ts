@@ -71,6 +71,8 @@ export function getSlice(ctx: AppContext): RequestHandler {
       // A CVE page always carries just what its paths traverse: the engine materialises only that.
       ...(type === 'cve' ? { pathPage: { offset: slice.offset, limit: slice.limit } } : {}),
     });
+    // The slice may have memoised facts, strings and buffers on the graph: the LRU weighs them too.
+    ctx.graphs.reweigh(loaded.graph);
     const json = JSON.stringify(paginate(full, slice.limit, slice.offset, slice.queryHash, type === 'cve'));
     send(res, json, loaded.source === 'memory' ? 'computed-warm' : 'computed-cold');
     done(loaded.source === 'memory' ? 'computed-warm' : 'computed-cold');

@@ -31,7 +31,10 @@ export async function diffGraphs(ctx: AppContext, req: DiffRequest): Promise<Rea
   const base = req.baseDigest === req.digest ? head : await load(req.baseDigest);
   if (!base) throw graphNotFound(req.baseDigest);
   const limits = { maxNodes: ctx.cfg.limits.sliceMaxNodes, maxPaths: ctx.cfg.limits.sliceMaxPaths };
-  return diffSlices(runSlice(base.graph, req.query, limits), runSlice(head.graph, req.query, limits), {
-    maxPaths: ctx.cfg.limits.sliceMaxPaths,
-  });
+  const baseSlice = runSlice(base.graph, req.query, limits);
+  const headSlice = runSlice(head.graph, req.query, limits);
+  // Slicing memoises on the graphs: the LRU weighs that too.
+  ctx.graphs.reweigh(base.graph);
+  ctx.graphs.reweigh(head.graph);
+  return diffSlices(baseSlice, headSlice, { maxPaths: ctx.cfg.limits.sliceMaxPaths });
 }

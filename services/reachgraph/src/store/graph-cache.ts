@@ -1,4 +1,4 @@
-import type { Graph } from '@stella-ops/graph';
+import { type Graph, retainedBytes } from '@stella-ops/graph';
 import { ByteLru } from '../cache/byte-lru.js';
 import { CORE_MIN_BINARY_BYTES, decodeStoredGraph } from '../engine.js';
 import type { ReachGraphMetrics } from '../metrics.js';
@@ -22,6 +22,8 @@ function coreKey(digest: string): string {
  */
 export class GraphCache {
   private readonly lru: ByteLru<Graph>;
+  /** The LRU key each graph was stored under (a whole graph's digest, or its core's key). */
+  private readonly keys = new WeakMap<Graph, string>();
   private readonly loading = new Map<string, Promise<{ graph: Graph; bytes: number } | undefined>>();
 
   /**
@@ -42,7 +44,19 @@ export class GraphCache {
 
   /** Keeps a graph just built (an upsert) so its first slice is warm. */
   remember(digest: string, graph: Graph, bytes: number): void {
-    this.lru.set(digest, graph, bytes);
+    this.put(digest, graph, bytes);
+  }
+
+  /**
+   * Weighs `graph` again by what it retains now (`retainedBytes`: its buffer plus what slices have
+   * memoised for it), evicting least recently used graphs past the budget — `graph` itself when it
+   * alone outweighs it. Call after computing on a graph this cache gave out; does nothing for a
+   * graph no longer in the LRU (evicted, forgotten, or replaced by another decode). A few µs.
+   */
+  reweigh(graph: Graph): void {
+    const key = this.keys.get(graph);
+    if (key === undefined || this.lru.peek(key) !== graph) return;
+    this.lru.reweigh(key, retainedBytes(graph));
   }
 
   forget(digest: string): void {
@@ -108,7 +122,12 @@ export class GraphCache {
     const compressed = await read();
     if (!compressed) return undefined;
     const { graph, bytes } = decodeStoredGraph(compressed);
-    this.lru.set(key, graph, bytes);
+    this.put(key, graph, retainedBytes(graph));
     return { graph, bytes };
+  }
+
+  private put(key: string, graph: Graph, bytes: number): void {
+    this.keys.set(graph, key);
+    this.lru.set(key, graph, bytes);
   }
 }

@@ -159,7 +159,8 @@ export async function createSliceEvidence(
   ]);
   if (!loaded || !provenance) throw graphNotFound(digest);
   const key = evidenceKey(ctx.cfg.signing);
-  return sliceEvidence(loaded.graph, { digest, artifact: meta.artifact, provenance }, req.query, {
+  const facts = { digest, artifact: meta.artifact, provenance };
+  const evidence = await sliceEvidence(loaded.graph, facts, req.query, {
     author: ctx.cfg.vexAuthor ?? DEFAULT_VEX_AUTHOR,
     limits: { maxNodes: ctx.cfg.limits.sliceMaxNodes, maxPaths: ctx.cfg.limits.sliceMaxPaths },
     ...(key
@@ -171,4 +172,7 @@ export async function createSliceEvidence(
         }
       : {}),
   });
+  // Slicing memoises on the graph: the LRU weighs that too.
+  ctx.graphs.reweigh(loaded.graph);
+  return evidence;
 }
