@@ -254,6 +254,32 @@ describe('stella reachgraph against the running service', () => {
   );
 
   it(
+    'list finds the graph by CVE and by any version of a package, follows every page with --all, and says what is wrong',
+    async () => {
+      const digestsOf = (run: StellaRun) =>
+        json<{ graphs: { digest: string }[] }>(run).graphs.map((g) => g.digest);
+      const byCve = await stella(['reachgraph', 'list', '--cve', 'CVE-2021-23337', '--json'], { env: rgEnv });
+      expect(digestsOf(byCve)).toEqual([digest]);
+      const all = await stella(
+        ['reachgraph', 'list', '--purl', 'pkg:npm/lodash@*', '--limit', '1', '--all', '--json'],
+        {
+          env: rgEnv,
+        },
+      );
+      expect(digestsOf(all)).toEqual([digest]);
+      const text = await stella(['reachgraph', 'list', '--artifact-name', 'svc.orders'], { env: rgEnv });
+      expect([text.code, text.stdout]).toEqual([0, expect.stringContaining(digest)]);
+      const none = await stella(['reachgraph', 'list', '--cve', 'CVE-1999-0001'], { env: rgEnv });
+      expect(none.stdout.trim()).toBe('no graphs');
+      const bad = await stella(['--json', 'reachgraph', 'list', '--cve', 'nope'], { env: rgEnv });
+      expect(bad.code).toBe(1);
+      expect(errorOf(bad).code).toBe('CVE_INVALID');
+      expect((await stella(['reachgraph', 'list', '--limit', 'ten'], { env: rgEnv })).code).toBe(2);
+    },
+    SLOW,
+  );
+
+  it(
     'dsse gives an envelope `stella verify` accepts with the service key; a tampered one is exit 3',
     async () => {
       const dsse = await stella(['reachgraph', 'dsse', digest, '--json'], { env: rgEnv });

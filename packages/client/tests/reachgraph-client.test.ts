@@ -134,6 +134,18 @@ describe('ReachGraphClient against the real service', () => {
     const list = await rg.byArtifact(artifact);
     expect(list.graphs.map((g) => g.digest)).toContain(digest);
 
+    // The tenant's graphs with a lodash node, one per page, every page followed.
+    const lodash = { purl: 'pkg:npm/lodash@*', limit: 1 };
+    const first = await rg.list(lodash);
+    expect([first.schemaVersion, first.query]).toEqual(['reachgraph.list@v1', lodash]);
+    const pages: string[] = [];
+    for await (const page of rg.listPages(lodash)) pages.push(...page.graphs.map((g) => g.digest));
+    expect(pages).toContain(digest);
+    expect(pages[0]).toBe(first.graphs[0]?.digest);
+    expect(new Set(pages).size).toBe(pages.length);
+    expect((await rg.list({ cve: 'CVE-1999-0001' })).graphs).toEqual([]);
+    expect((await failure(rg.list({ cve: 'nope' }))).code).toBe('CVE_INVALID');
+
     const inputs = ordersApiInputs();
     const replay: ReplayRequest = { expectedDigest: `blake3:${'1'.repeat(64)}`, inputs };
     const outcome = await rg.replay(replay);

@@ -21,6 +21,7 @@ import { mountGetDsse } from './api/get-dsse.js';
 import { mountGetGraph } from './api/get-graph.js';
 import { mountGetSlice } from './api/get-slice.js';
 import { mountListByArtifact } from './api/list-by-artifact.js';
+import { mountListGraphs } from './api/list-graphs.js';
 import { buildOpenApi } from './api/openapi.js';
 import { mountReplay } from './api/replay.js';
 import { consoleUi } from './api/ui.js';
@@ -91,6 +92,7 @@ export function createApp(ctx: AppContext): Express {
   mountReplay(v1, ctx);
   mountBuildGraph(v1, ctx);
   mountListByArtifact(v1, ctx);
+  mountListGraphs(v1, ctx);
   mountUpsertGraph(v1, ctx);
   mountGetSlice(v1, ctx);
   mountGetDiff(v1, ctx);

@@ -1,4 +1,5 @@
 import { zstdCompress } from '@stella-ops/cas';
+import { schemaIssues } from '@stella-ops/core';
 import { listen, type RunningServer } from '@stella-ops/service-kit';
 import {
   answerViolations,
@@ -73,6 +74,7 @@ const RUNS = {
   bundle: 60,
   deleteGraph: 60,
   byArtifact: 60,
+  list: 80,
   replay: 120,
   build: 60,
   publicRoutes: 80,
@@ -473,6 +475,34 @@ describe('ReachGraph under hostile input (issue 10 §2)', () => {
         },
       ),
       { numRuns: RUNS.bundle },
+    );
+  });
+
+  it('GET /v1/reachgraphs: random, injected and repeated filters, limits and cursors', async () => {
+    const endpoint = 'GET /v1/reachgraphs';
+    ledger.plan(endpoint, RUNS.list);
+    const listQuery = fc
+      .array(
+        fc.oneof(
+          fc.tuple(fc.constant('cve'), fc.oneof(fc.constant('CVE-2021-23337'), queryValue)),
+          fc.tuple(
+            fc.constant('purl'),
+            fc.oneof(fc.constantFrom('pkg:npm/lodash@*', 'pkg:npm/%25_@*'), queryValue),
+          ),
+          fc.tuple(fc.constantFrom('artifactDigest', 'artifactName', 'cursor', 'limit'), queryValue),
+          fc.tuple(fc.constantFrom('limit'), fc.constantFrom('1', '500', '501', '-1', '1e2')),
+          fc.tuple(fc.constantFrom('q', 'tenant', '__proto__'), queryValue),
+        ),
+        { maxLength: 4 },
+      )
+      .map((pairs) => new URLSearchParams(pairs).toString());
+    await fc.assert(
+      fc.asyncProperty(listQuery, async (q) => {
+        const res = await request(server.url).get(`/v1/reachgraphs?${q}`).set('Authorization', A);
+        judge(endpoint, res, [q, decoded(q)]);
+        if (res.status === 200) expect(schemaIssues('reachgraph.list@v1', res.body)).toEqual([]);
+      }),
+      { numRuns: RUNS.list },
     );
   });
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { BuildRequest, GraphSummary } from '@stella-ops/client';
+import type { BuildRequest, GraphSummary, ListParams, ReachGraphList } from '@stella-ops/client';
 import { type ReachGraph, type ReplayRequest, type VulnerableSink, validate } from '@stella-ops/core';
 import { loadGraph, sliceGraph } from '@stella-ops/graph';
 import type { Command } from 'commander';
@@ -15,7 +15,7 @@ import { registerReachGraphBundle } from './reachgraph-bundle.js';
 import { registerReachGraphDiff } from './reachgraph-diff.js';
 import { readReplayInputs } from './replay-inputs.js';
 import { type EvidenceCliOptions, printEvidence, wantsEvidence } from './slice-evidence.js';
-import { printSlice, sliceParamsOf, sliceQueryOf } from './slice-options.js';
+import { intOption, printSlice, sliceParamsOf, sliceQueryOf } from './slice-options.js';
 
 type Run = (cmd: Command) => CommandContext;
 
@@ -23,6 +23,47 @@ function summaryLine(ctx: CommandContext, g: GraphSummary): string {
   const state =
     g.created === undefined ? '' : g.created ? ctx.out.style('green', ' (new)') : ' (already stored)';
   return `${ctx.out.style('bold', g.digest)}${state}  ${g.artifact.name} ${g.artifact.digest}  ${g.counts.nodes} nodes, ${g.counts.edges} edges  ${g.createdAt}`;
+}
+
+interface ListCliOptions {
+  cve?: string;
+  purl?: string;
+  artifact?: string;
+  artifactName?: string;
+  limit?: string;
+  cursor?: string;
+  all?: boolean;
+}
+
+async function list(ctx: CommandContext, o: ListCliOptions): Promise<void> {
+  const limit = intOption(o.limit, '--limit');
+  const params: ListParams = {
+    ...(o.cve !== undefined ? { cve: o.cve } : {}),
+    ...(o.purl !== undefined ? { purl: o.purl } : {}),
+    ...(o.artifact !== undefined ? { artifactDigest: o.artifact } : {}),
+    ...(o.artifactName !== undefined ? { artifactName: o.artifactName } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(o.cursor !== undefined ? { cursor: o.cursor } : {}),
+  };
+  let page: ReachGraphList;
+  if (o.all) {
+    const graphs: ReachGraphList['graphs'] = [];
+    let last: ReachGraphList | undefined;
+    for await (const p of ctx.reachgraph().listPages(params)) {
+      graphs.push(...p.graphs);
+      last = p;
+    }
+    // One answer of every page's graphs (no cursor: there is nothing after it).
+    page = { schemaVersion: 'reachgraph.list@v1', query: last?.query ?? { limit: limit ?? 50 }, graphs };
+  } else {
+    page = await ctx.reachgraph().list(params);
+  }
+  ctx.out.result(page, () => {
+    const lines = page.graphs.map((g) => summaryLine(ctx, g));
+    if (lines.length === 0) lines.push('no graphs');
+    if (page.nextCursor) lines.push(`more: --cursor ${page.nextCursor}`);
+    return lines.join('\n');
+  });
 }
 
 async function upsert(ctx: CommandContext, file: string, opts: { expectDigest?: string }): Promise<void> {
@@ -206,6 +247,25 @@ export function registerReachGraph(program: Command, run: Run): void {
         );
       }),
     'stella reachgraph by-artifact sha256:0d6e…',
+  );
+
+  examples(
+    rg
+      .command('list')
+      .description("list the tenant's graphs, newest first, that match every filter given")
+      .option('--cve <id>', 'a sink of the graph carries this vulnerability, or its scope names it')
+      .option(
+        '--purl <purl>',
+        'a node of the graph belongs to this package URL (`@*` at the end: any version)',
+      )
+      .option('--artifact <digest>', 'the graph describes this artifact (sha256:, sha512: or blake3:)')
+      .option('--artifact-name <name>', "the artifact's name, exactly")
+      .option('--limit <n>', 'graphs per page (1..500; default 50)')
+      .option('--cursor <cursor>', 'continue from the nextCursor of an earlier page')
+      .option('--all', 'follow every page')
+      .action(async (o: ListCliOptions, cmd: Command) => list(run(cmd), o)),
+    'stella reachgraph list --cve CVE-2021-23337',
+    "stella reachgraph list --purl 'pkg:npm/lodash@*' --all --json",
   );
 
   examples(

@@ -28,7 +28,8 @@ export interface SliceCliOptions {
 
 const FORMATS = ['tree', 'json', 'dot', 'mermaid', 'openvex'];
 
-function int(value: string | undefined, name: string): number | undefined {
+/** An integer option (a usage error otherwise); undefined when not given. */
+export function intOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw usage(`${name} must be an integer, got ${value}`);
   return Number(value);
@@ -59,7 +60,7 @@ export function sliceQueryOf(o: SliceCliOptions): SliceQuery {
   }
   const kind = given[0]!;
   const type = kind === 'purl' ? 'package' : kind;
-  const depth = int(o.depth, '--depth');
+  const depth = intOption(o.depth, '--depth');
   const assume = assumptionsOf(o.assume);
   return {
     type,
@@ -75,7 +76,7 @@ export function sliceQueryOf(o: SliceCliOptions): SliceQuery {
 /** The client parameters for the same query, with paging. */
 export function sliceParamsOf(o: SliceCliOptions): SliceParams {
   const q = sliceQueryOf(o);
-  const limit = int(o.limit, '--limit');
+  const limit = intOption(o.limit, '--limit');
   return {
     ...(q.purl !== undefined ? { purl: q.purl } : {}),
     ...(q.cve !== undefined ? { cve: q.cve } : {}),

@@ -4,6 +4,7 @@ import {
   type OpenVexDocument,
   type ReachGraph,
   type ReachGraphDiff,
+  type ReachGraphList,
   type SliceResponse,
   sha256,
 } from '@stella-ops/core';
@@ -13,7 +14,14 @@ import { Transport } from '../http/transport.js';
 import { collect, verifyChunks } from '../http/verify-digest.js';
 import { type CallOptions, type ClientOptions, resolveOptions } from '../options.js';
 import type { VerifiedStream } from '../signals/types.js';
-import type { BundleDownload, DiffParams, EvidenceParams, ReachGraphClient, SliceParams } from './types.js';
+import type {
+  BundleDownload,
+  DiffParams,
+  EvidenceParams,
+  ListParams,
+  ReachGraphClient,
+  SliceParams,
+} from './types.js';
 
 const BASE = '/v1/reachgraphs';
 const seg = encodeURIComponent;
@@ -92,6 +100,23 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
     });
   }
 
+  function list(params: ListParams = {}): Promise<ReachGraphList> {
+    return http.json<ReachGraphList>({
+      method: 'GET',
+      path: BASE,
+      query: {
+        artifactDigest: params.artifactDigest,
+        artifactName: params.artifactName,
+        purl: params.purl,
+        cve: params.cve,
+        limit: params.limit,
+        cursor: params.cursor,
+      },
+      idempotent: true,
+      ...signal(params),
+    });
+  }
+
   return {
     upsert(doc, opts = {}) {
       const body = isRequestBody(doc) ? doc : JSON.stringify(doc);
@@ -157,6 +182,18 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
         idempotent: true,
         ...signal(opts),
       }),
+
+    list,
+
+    async *listPages(params = {}) {
+      let cursor = params.cursor;
+      for (;;) {
+        const page = await list({ ...params, ...(cursor ? { cursor } : {}) });
+        yield page;
+        if (!page.nextCursor) return;
+        cursor = page.nextCursor;
+      }
+    },
 
     byArtifact: (artifactDigest, opts) =>
       http.json({

@@ -5,6 +5,7 @@ import type {
   ReachGraph,
   ReachGraphArtifact,
   ReachGraphDiff,
+  ReachGraphList,
   ReachGraphSignature,
   ReplayRequest,
   ReplayResponse,
@@ -130,8 +131,22 @@ export interface ArtifactGraphs {
   graphs: GraphSummary[];
 }
 
+/** Filters and page of {@link ReachGraphClient.list} (all filters optional, combined with AND). */
+export interface ListParams extends CallOptions {
+  artifactDigest?: string;
+  artifactName?: string;
+  /** A package URL a node of the graph belongs to, exactly; ending in `@*`, any version. */
+  purl?: string;
+  /** A vulnerability a sink of the graph carries or its scope names. */
+  cve?: string;
+  /** Graphs per page, 1..500 (the service's default: 50). */
+  limit?: number;
+  cursor?: string;
+}
+
+/** A page of a tenant's stored graphs: the reachgraph.list@v1 schema's type. */
 /** `POST /v1/reachgraphs/build`: the build-request@v1 schema's type. */
-export type { BuildRequest } from '@stella-ops/core';
+export type { BuildRequest, ReachGraphList } from '@stella-ops/core';
 
 /** Everything the ReachGraph service offers. */
 export interface ReachGraphClient {
@@ -154,6 +169,14 @@ export interface ReachGraphClient {
   replay(req: ReplayRequest, opts?: CallOptions): Promise<ReplayResponse>;
   /** `GET /v1/reachgraphs/by-artifact/{artifactDigest}`. */
   byArtifact(artifactDigest: string, opts?: CallOptions): Promise<ArtifactGraphs>;
+  /**
+   * `GET /v1/reachgraphs`: one page of the tenant's graphs, newest first, matching every filter —
+   * say, the graphs to slice when a CVE is published (`{ cve }`) or a package is suspect
+   * (`{ purl: 'pkg:npm/lodash@*' }`).
+   */
+  list(params?: ListParams): Promise<ReachGraphList>;
+  /** Every page of a listing, following `nextCursor`. */
+  listPages(params?: ListParams): AsyncIterable<ReachGraphList>;
   /** `GET /v1/reachgraphs/{digest}/slice?cve=…&format=openvex`: the OpenVEX document of the verdict. */
   sliceVex(digest: string, params: EvidenceParams): Promise<VexDownload>;
   /**

@@ -1791,6 +1791,176 @@ export const SCHEMA_DOCUMENTS = {
       }
     }
   },
+  "https://stella-ops.org/schemas/reachgraph-list.v1.schema.json": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://stella-ops.org/schemas/reachgraph-list.v1.schema.json",
+    "title": "ReachGraph listing v1",
+    "description": "One page of a tenant's stored graphs, newest first (then by digest, descending), that match every filter of the query: the graphs of an artifact, the graphs with a node in a package, the graphs whose sinks or scope name a vulnerability. `nextCursor` continues the same query; it is absent on the last page.",
+    "type": "object",
+    "required": [
+      "schemaVersion",
+      "query",
+      "graphs"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "schemaVersion": {
+        "const": "reachgraph.list@v1"
+      },
+      "query": {
+        "$ref": "#/$defs/query"
+      },
+      "graphs": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/graph"
+        }
+      },
+      "nextCursor": {
+        "description": "Opaque; valid only with the same filters.",
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "$defs": {
+      "query": {
+        "description": "The filters (all optional, combined with AND) and the page size.",
+        "type": "object",
+        "required": [
+          "limit"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "artifactDigest": {
+            "$ref": "common.v1.schema.json#/$defs/digest"
+          },
+          "artifactName": {
+            "description": "The artifact's name, exactly.",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512,
+            "pattern": "^[^\\u0000]+$"
+          },
+          "purl": {
+            "description": "A graph matches when one of its nodes belongs to this package URL, exactly; `@*` at the end matches every version of the package (and a purl without a version is taken exactly).",
+            "$ref": "common.v1.schema.json#/$defs/purl"
+          },
+          "cve": {
+            "description": "A graph matches when one of its sinks carries this vulnerability or its scope names it.",
+            "$ref": "common.v1.schema.json#/$defs/vulnerabilityId"
+          },
+          "limit": {
+            "description": "Graphs per page.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 500
+          }
+        }
+      },
+      "graph": {
+        "description": "A stored graph without its contents.",
+        "type": "object",
+        "required": [
+          "digest",
+          "artifact",
+          "counts",
+          "sizes",
+          "signatures",
+          "createdAt",
+          "href"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "digest": {
+            "$ref": "common.v1.schema.json#/$defs/blake3Digest"
+          },
+          "artifact": {
+            "type": "object",
+            "required": [
+              "name",
+              "digest"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "name": {
+                "type": "string",
+                "minLength": 1
+              },
+              "digest": {
+                "$ref": "common.v1.schema.json#/$defs/digest"
+              }
+            }
+          },
+          "counts": {
+            "type": "object",
+            "required": [
+              "nodes",
+              "edges"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "nodes": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "edges": {
+                "type": "integer",
+                "minimum": 0
+              }
+            }
+          },
+          "sizes": {
+            "description": "Bytes of the canonical JSON and of the engine's binary form (both before compression).",
+            "type": "object",
+            "required": [
+              "canonicalBytes",
+              "binaryBytes"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "canonicalBytes": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "binaryBytes": {
+                "type": "integer",
+                "minimum": 0
+              }
+            }
+          },
+          "signatures": {
+            "description": "The signatures recorded for the graph (verified when they were stored).",
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "keyid",
+                "sig"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "keyid": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "sig": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            }
+          },
+          "createdAt": {
+            "$ref": "common.v1.schema.json#/$defs/dateTime"
+          },
+          "href": {
+            "type": "string",
+            "pattern": "^/v1/reachgraphs/blake3:[a-f0-9]{64}$"
+          }
+        }
+      }
+    }
+  },
   "https://stella-ops.org/schemas/reachgraph-min.v1.schema.json": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://stella-ops.org/schemas/reachgraph-min.v1.schema.json",

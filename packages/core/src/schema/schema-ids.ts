@@ -8,6 +8,7 @@ import type {
   ProvenanceFeedLineV1,
   ReachabilitySlicePredicateV1,
   ReachgraphDiffV1,
+  ReachgraphListV1,
   ReachgraphMinV1,
   ReplayRequestV1,
   ReplayResponseV1,
@@ -38,6 +39,7 @@ export const SCHEMA_IDS = {
   'reachability-slice-predicate@v1': `${BASE}reachability-slice-predicate.v1.schema.json`,
   'openvex@0.2.0': `${BASE}openvex-0.2.0.schema.json`,
   'reachgraph.diff@v1': `${BASE}reachgraph-diff.v1.schema.json`,
+  'reachgraph.list@v1': `${BASE}reachgraph-list.v1.schema.json`,
   'evidence-bundle@v1': `${BASE}evidence-bundle.v1.schema.json`,
 } as const;
 
@@ -62,6 +64,7 @@ export interface SchemaTypes {
   'reachability-slice-predicate@v1': ReachabilitySlicePredicateV1;
   'openvex@0.2.0': Openvex020;
   'reachgraph.diff@v1': ReachgraphDiffV1;
+  'reachgraph.list@v1': ReachgraphListV1;
   'evidence-bundle@v1': EvidenceBundleV1;
 }
 

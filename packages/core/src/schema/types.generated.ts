@@ -11,6 +11,7 @@ export type AllSchemas =
   | ProvenanceFeedLineV1
   | ReachabilitySlicePredicateV1
   | ReachgraphDiffV1
+  | ReachgraphListV1
   | ReachgraphMinV11
   | ReplayRequestV1
   | ReplayResponseV1
@@ -250,6 +251,14 @@ export type ReachgraphDiffV1NodeIds = CommonV1NodeId[];
  * via the `definition` "sinkStatus".
  */
 export type ReachgraphDiffV1SinkStatus = 'reachable' | 'gated' | 'unreachable' | 'absent';
+/**
+ * A Package URL (contract §10.5). Full validation is done by the purl parser; the pattern only rejects what cannot be one (including a NUL character).
+ */
+export type CommonV1Purl1 = string;
+/**
+ * A vulnerability identifier such as CVE-2024-1234 or GHSA-xxxx-xxxx-xxxx.
+ */
+export type CommonV1VulnerabilityId1 = string;
 /**
  * SHA-256 digest: `sha256:` and 64 lower-case hex digits.
  */
@@ -1385,6 +1394,70 @@ export interface ReachgraphDiffV1SinkChange {
   node: CommonV1NodeId;
   base: ReachgraphDiffV1SinkStatus;
   head: ReachgraphDiffV1SinkStatus;
+}
+/**
+ * One page of a tenant's stored graphs, newest first (then by digest, descending), that match every filter of the query: the graphs of an artifact, the graphs with a node in a package, the graphs whose sinks or scope name a vulnerability. `nextCursor` continues the same query; it is absent on the last page.
+ */
+export interface ReachgraphListV1 {
+  schemaVersion: 'reachgraph.list@v1';
+  query: ReachgraphListV1Query;
+  graphs: ReachgraphListV1Graph[];
+  /**
+   * Opaque; valid only with the same filters.
+   */
+  nextCursor?: string;
+}
+/**
+ * The filters (all optional, combined with AND) and the page size.
+ *
+ * This interface was referenced by `ReachgraphListV1`'s JSON-Schema
+ * via the `definition` "query".
+ */
+export interface ReachgraphListV1Query {
+  artifactDigest?: CommonV1Digest;
+  /**
+   * The artifact's name, exactly.
+   */
+  artifactName?: string;
+  purl?: CommonV1Purl1;
+  cve?: CommonV1VulnerabilityId1;
+  /**
+   * Graphs per page.
+   */
+  limit: number;
+}
+/**
+ * A stored graph without its contents.
+ *
+ * This interface was referenced by `ReachgraphListV1`'s JSON-Schema
+ * via the `definition` "graph".
+ */
+export interface ReachgraphListV1Graph {
+  digest: CommonV1Blake3Digest;
+  artifact: {
+    name: string;
+    digest: CommonV1Digest;
+  };
+  counts: {
+    nodes: number;
+    edges: number;
+  };
+  /**
+   * Bytes of the canonical JSON and of the engine's binary form (both before compression).
+   */
+  sizes: {
+    canonicalBytes: number;
+    binaryBytes: number;
+  };
+  /**
+   * The signatures recorded for the graph (verified when they were stored).
+   */
+  signatures: {
+    keyid: string;
+    sig: string;
+  }[];
+  createdAt: CommonV1DateTime;
+  href: string;
 }
 /**
  * A reachability subgraph (reachgraph.min@v1). Its digest is `blake3:` over the RFC 8785 canonical JSON of the normalised document with `signatures` removed (DESIGN §4).

@@ -54,6 +54,10 @@ export type ReachGraphDiff = G.ReachgraphDiffV1;
 export type ReachGraphDiffSinkChange = G.ReachgraphDiffV1SinkChange;
 /** The status of a sink in one graph of a diff. */
 export type ReachGraphDiffSinkStatus = G.ReachgraphDiffV1SinkStatus;
+/** A page of a tenant's stored graphs (`GET /v1/reachgraphs`). */
+export type ReachGraphList = G.ReachgraphListV1;
+/** A stored graph as listings show it. */
+export type ReachGraphSummary = G.ReachgraphListV1Graph;
 /** The predicate of a reachability-slice attestation (a CVE slice and the OpenVEX derived from it). */
 export type ReachabilitySlicePredicate = G.ReachabilitySlicePredicateV1;
 /** An OpenVEX v0.2.0 document. */

@@ -6,6 +6,7 @@ const SCHEMA_NAMES: Record<string, SchemaName> = {
   ReachGraph: 'reachgraph.min@v1',
   SliceResponse: 'slice-response@v1',
   ReachGraphDiff: 'reachgraph.diff@v1',
+  ReachGraphList: 'reachgraph.list@v1',
   ReplayRequest: 'replay-request@v1',
   BuildRequest: 'build-request@v1',
   ReplayResponse: 'replay-response@v1',
@@ -116,6 +117,34 @@ export function buildOpenApi(version: string): Json {
     security,
     paths: {
       '/v1/reachgraphs': {
+        get: {
+          operationId: 'listReachGraphs',
+          summary: "A page of the tenant's graphs, newest first, matching every filter given",
+          description:
+            'Scope reachgraph:read. Filters are optional and combine with AND: which stored graphs have a node in a package, or a sink with a vulnerability, or describe an artifact. `nextCursor` continues the same filters.',
+          parameters: [
+            queryParam('artifactDigest', 'The artifact digest (sha256:, sha512: or blake3:)'),
+            queryParam('artifactName', 'The artifact name, exactly'),
+            queryParam(
+              'purl',
+              'A package URL a node of the graph belongs to, exactly; ending in `@*`, any version of the package',
+            ),
+            queryParam('cve', 'A vulnerability a sink of the graph carries or its scope names'),
+            queryParam('limit', 'Graphs per page, 1..500 (default 50)', {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+            }),
+            queryParam('cursor', 'The `nextCursor` of the previous page'),
+          ],
+          responses: {
+            '200': { description: 'A page of graphs', content: json(ref('ReachGraphList')) },
+            '400': badRequest(
+              'QUERY_INVALID, DIGEST_INVALID, PURL_INVALID, CVE_INVALID, LIMIT_OUT_OF_RANGE, CURSOR_INVALID',
+            ),
+            ...COMMON_ERRORS,
+          },
+        },
         post: {
           operationId: 'upsertReachGraph',
           summary: 'Upsert a graph (idempotent; digest computed by the server)',

@@ -55,3 +55,26 @@ export function requireJsonBody(req: Request, what: string): void {
     throw problems.unsupportedMediaType(`${what} is application/json`);
   }
 }
+
+/** A query parameter given at most once, else 400 `QUERY_INVALID`. */
+export function singleParam(params: Record<string, unknown>, name: string): string | undefined {
+  const v = params[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') {
+    throw problems.badRequest('QUERY_INVALID', `?${name} must be given once`, [
+      { pointer: `/${name}`, message: 'repeated or structured' },
+    ]);
+  }
+  return v;
+}
+
+/** A query parameter's integer in `min..max`, else 400 with `code`. */
+export function integerParam(raw: string, name: string, min: number, max: number, code: string): number {
+  const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw problems.badRequest(code, `?${name} must be an integer from ${min} to ${max}`, [
+      { pointer: `/${name}`, message: `not an integer in ${min}..${max}` },
+    ]);
+  }
+  return n;
+}

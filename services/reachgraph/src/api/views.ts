@@ -1,8 +1,9 @@
+import type { ReachGraphSummary } from '@stella-ops/core';
 import type { AppContext } from '../context.js';
 import type { GraphMeta } from '../store/graph-store.js';
 
 /** A stored graph as the API shows it (listings, upsert answers). */
-export function graphView(meta: GraphMeta): Record<string, unknown> {
+export function graphView(meta: GraphMeta): ReachGraphSummary {
   return {
     digest: meta.digest,
     artifact: meta.artifact,

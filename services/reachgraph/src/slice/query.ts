@@ -1,6 +1,7 @@
 import { canonicalize, type SliceQuery, schemaIssues, sha256 } from '@stella-ops/core';
 import { GRAPH_PACKAGE_VERSION, isGraphError, parseAssume } from '@stella-ops/graph';
 import { type ProblemIssue, problems } from '@stella-ops/service-kit';
+import { integerParam, singleParam } from '../api/params.js';
 
 /** A slice request: the engine's query plus the page asked for. */
 export interface SliceRequest {
@@ -51,27 +52,6 @@ const KNOWN = new Set([
   'observed',
   'assume',
 ]);
-
-function one(params: Record<string, unknown>, name: string): string | undefined {
-  const v = params[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') {
-    throw problems.badRequest('QUERY_INVALID', `?${name} must be given once`, [
-      { pointer: `/${name}`, message: 'repeated or structured' },
-    ]);
-  }
-  return v;
-}
-
-function integer(raw: string, name: string, min: number, max: number, code: string): number {
-  const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw problems.badRequest(code, `?${name} must be an integer from ${min} to ${max}`, [
-      { pointer: `/${name}`, message: `not an integer in ${min}..${max}` },
-    ]);
-  }
-  return n;
-}
 
 /** Unbalanced brackets, braces or parentheses make a glob meaningless (picomatch would match it literally). */
 export function globProblem(glob: string): string | undefined {
@@ -137,7 +117,7 @@ export function parseSliceRequest(params: Record<string, unknown>, limits: Slice
     throw problems.badRequest('QUERY_INVALID', 'exactly one of ?q, ?cve, ?entrypoint, ?file is required');
   }
   const selector = given[0] as keyof typeof SELECTORS;
-  const value = one(params, selector) ?? '';
+  const value = singleParam(params, selector) ?? '';
   const type = SELECTORS[selector];
   const query: SliceQuery = { type };
   for (const name of ['depth', 'direction', 'sinksOnly', 'observed']) {
@@ -163,22 +143,22 @@ export function parseSliceRequest(params: Record<string, unknown>, limits: Slice
       throw problems.badRequest('GLOB_INVALID', `?file is not a valid glob: ${problem ?? 'empty'}`);
     query.file = value;
   }
-  const depth = one(params, 'depth');
-  if (depth !== undefined) query.depth = integer(depth, 'depth', 1, 10, 'DEPTH_OUT_OF_RANGE');
-  const direction = one(params, 'direction');
+  const depth = singleParam(params, 'depth');
+  if (depth !== undefined) query.depth = integerParam(depth, 'depth', 1, 10, 'DEPTH_OUT_OF_RANGE');
+  const direction = singleParam(params, 'direction');
   if (direction !== undefined) {
     if (direction !== 'upstream' && direction !== 'downstream' && direction !== 'both') {
       throw problems.badRequest('QUERY_INVALID', '?direction must be upstream, downstream or both');
     }
     query.direction = direction;
   }
-  const sinksOnly = one(params, 'sinksOnly');
+  const sinksOnly = singleParam(params, 'sinksOnly');
   if (sinksOnly !== undefined) {
     if (sinksOnly !== 'true' && sinksOnly !== 'false')
       throw problems.badRequest('QUERY_INVALID', '?sinksOnly must be true or false');
     query.sinksOnly = sinksOnly === 'true';
   }
-  const observed = one(params, 'observed');
+  const observed = singleParam(params, 'observed');
   if (observed !== undefined) {
     if (observed !== 'only' && observed !== 'exclude')
       throw problems.badRequest('QUERY_INVALID', '?observed must be only or exclude');
@@ -191,7 +171,7 @@ export function parseSliceRequest(params: Record<string, unknown>, limits: Slice
       [{ pointer: '/assume', message: 'repeated' }],
     );
   }
-  const assume = one(params, 'assume');
+  const assume = singleParam(params, 'assume');
   if (assume !== undefined) {
     const parsed = assumptionsOf(assume);
     if (Object.keys(parsed).length > 0) query.assume = parsed;
@@ -199,13 +179,13 @@ export function parseSliceRequest(params: Record<string, unknown>, limits: Slice
   const normalized = withDefaults(query);
   checkAgainstSchema(normalized);
 
-  const limitRaw = one(params, 'limit');
+  const limitRaw = singleParam(params, 'limit');
   const limit =
     limitRaw === undefined
       ? limits.defaultLimit
-      : integer(limitRaw, 'limit', 1, limits.maxLimit, 'LIMIT_OUT_OF_RANGE');
+      : integerParam(limitRaw, 'limit', 1, limits.maxLimit, 'LIMIT_OUT_OF_RANGE');
   const queryHash = hashOf(normalized);
-  const cursor = one(params, 'cursor');
+  const cursor = singleParam(params, 'cursor');
   const offset = cursor === undefined ? 0 : cursorOf(cursor, queryHash);
   return {
     query: normalized,

@@ -59,6 +59,27 @@ export interface ReplayLogEntry {
   durationMs: number;
 }
 
+/** Filters of a listing ({@link GraphStore.list}): every one given must hold. */
+export interface GraphFilter {
+  artifactDigest?: string;
+  artifactName?: string;
+  /** A node of the graph belongs to exactly this package URL. */
+  purl?: string;
+  /** A node of the graph belongs to a package URL that starts with this (every version of a package). */
+  purlPrefix?: string;
+  /** A sink of the graph carries this vulnerability, or its scope names it. */
+  cve?: string;
+}
+
+/**
+ * A place in a listing: the graph a page ended with. `createdAt` is its timestamp to the microsecond
+ * (`2026-12-06T08:05:01.123456Z`), not {@link GraphMeta.createdAt}, which is rounded to milliseconds.
+ */
+export interface ListPosition {
+  createdAt: string;
+  digest: string;
+}
+
 /**
  * Where graphs live (Postgres in production and tests). Every method acts for one tenant and sees
  * only that tenant's rows: another tenant's graph is indistinguishable from a missing one.
@@ -88,6 +109,15 @@ export interface GraphStore {
    */
   storeCore(tenant: string, digest: string, coreZst: Buffer): Promise<boolean>;
   byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]>;
+  /**
+   * A page of the tenant's graphs that match `filter`, newest first (then by digest, descending),
+   * starting after `page.after`; `next` is where the following page starts, absent on the last one.
+   */
+  list(
+    tenant: string,
+    filter: GraphFilter,
+    page: { limit: number; after?: ListPosition },
+  ): Promise<{ graphs: GraphMeta[]; next?: ListPosition }>;
   /** Deletes a graph (its lookups and cached slices go with it) and records who did it. */
   delete(tenant: string, digest: string, actor: Actor): Promise<boolean>;
   /** The durable slice cache (zstd JSON). */

@@ -1,9 +1,18 @@
 import { newUlid } from '@stella-ops/core';
+import { sql } from 'kysely';
 import type pg from 'pg';
 import { jsonbText } from '../db/jsonb.js';
 import type { SignatureRow, SubgraphMeta } from '../db/schema/index.js';
 import { qb, tenantHasGraph, withTenant } from '../db/tenant.js';
-import type { Actor, GraphMeta, GraphStore, NewGraph, ReplayLogEntry } from './graph-store.js';
+import type {
+  Actor,
+  GraphFilter,
+  GraphMeta,
+  GraphStore,
+  ListPosition,
+  NewGraph,
+  ReplayLogEntry,
+} from './graph-store.js';
 
 const DIGEST = /^blake3:[a-f0-9]{64}$/;
 
@@ -36,6 +45,11 @@ function toMeta(row: SubgraphMeta): GraphMeta {
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
   };
+}
+
+/** `s` matched literally by LIKE (whose default escape character is the backslash). */
+function likeEscaped(s: string): string {
+  return s.replace(/[\\%_]/g, '\\$&');
 }
 
 /** {@link GraphStore} on Postgres, every call in its own tenant transaction under RLS. */
@@ -190,6 +204,71 @@ export class PgGraphStore implements GraphStore {
           .orderBy('digest'),
       );
       return rows.map(toMeta);
+    });
+  }
+
+  list(
+    tenant: string,
+    filter: GraphFilter,
+    page: { limit: number; after?: ListPosition },
+  ): Promise<{ graphs: GraphMeta[]; next?: ListPosition }> {
+    return withTenant(this.pool, tenant, async (tx) => {
+      let query = qb
+        .selectFrom('subgraphs')
+        .select(META_COLUMNS)
+        // The exact instant (microseconds, UTC), whatever the session's DateStyle and TimeZone.
+        .select(
+          sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position'),
+        );
+      if (filter.artifactDigest !== undefined)
+        query = query.where('artifact_digest', '=', filter.artifactDigest);
+      if (filter.artifactName !== undefined) query = query.where('artifact_name', '=', filter.artifactName);
+      const { purl, purlPrefix, cve } = filter;
+      if (purl !== undefined || purlPrefix !== undefined) {
+        query = query.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('purl_index as p')
+              .select('p.digest')
+              .whereRef('p.tenant', '=', 'subgraphs.tenant')
+              .whereRef('p.digest', '=', 'subgraphs.digest')
+              .$if(purl !== undefined, (q) => q.where('p.purl', '=', purl as string))
+              .$if(purlPrefix !== undefined, (q) =>
+                q.where('p.purl', 'like', `${likeEscaped(purlPrefix as string)}%`),
+              ),
+          ),
+        );
+      }
+      if (cve !== undefined) {
+        query = query.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('cve_index as c')
+              .select('c.digest')
+              .whereRef('c.tenant', '=', 'subgraphs.tenant')
+              .whereRef('c.digest', '=', 'subgraphs.digest')
+              .where('c.cve', '=', cve),
+          ),
+        );
+      }
+      const after = page.after;
+      if (after) {
+        query = query.where(
+          sql<boolean>`(created_at, digest) < (${after.createdAt}::timestamptz, ${after.digest})`,
+        );
+      }
+      const rows = await tx.run(
+        query
+          .orderBy('created_at', 'desc')
+          .orderBy('digest', 'desc')
+          .limit(page.limit + 1),
+      );
+      const graphs = rows.slice(0, page.limit);
+      const last = graphs[graphs.length - 1];
+      return {
+        graphs: graphs.map(toMeta),
+        ...(rows.length > page.limit && last
+          ? { next: { createdAt: last.position, digest: last.digest } }
+          : {}),
+      };
     });
   }
 

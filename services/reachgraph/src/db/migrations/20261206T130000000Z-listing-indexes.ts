@@ -1,0 +1,26 @@
+import { type Kysely, sql } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+type AnyDb = Kysely<unknown>;
+
+async function up(db: AnyDb): Promise<void> {
+  // `GET /v1/reachgraphs` pages a tenant's graphs newest first by (created_at, digest).
+  await sql`create index subgraphs_newest on reachgraph.subgraphs (tenant, created_at desc, digest desc)`.execute(
+    db,
+  );
+  // `?purl=pkg:…/name@*` matches a prefix: text_pattern_ops lets LIKE 'prefix%' use an index
+  // whatever the database's collation (the primary key's default operator class does not).
+  await sql`create index purl_index_prefix on reachgraph.purl_index (tenant, purl text_pattern_ops)`.execute(
+    db,
+  );
+}
+
+async function down(db: AnyDb): Promise<void> {
+  await sql`drop index if exists reachgraph.purl_index_prefix`.execute(db);
+  await sql`drop index if exists reachgraph.subgraphs_newest`.execute(db);
+}
+
+/** Indexes for listing a tenant's graphs: newest first, and by package prefix. */
+export function listingIndexes(): Migration {
+  return { up: (db) => up(db as AnyDb), down: (db) => down(db as AnyDb) };
+}
