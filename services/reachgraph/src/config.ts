@@ -23,6 +23,7 @@ export interface ServerEnvironment {
   signingKeyId?: string;
   vexAuthor?: string;
   sliceCacheTtlSeconds?: number;
+  sliceDurableTtlSeconds?: number;
   readsPerMinute?: number;
   writesPerMinute?: number;
   graphLruBytes?: number;
@@ -75,7 +76,13 @@ export interface ServerConfig {
     keyId?: string;
     trustedKeys: TrustedKey[];
   };
-  cache: { sliceTtlSeconds: number; graphLruBytes: number; memorySliceEntries: number };
+  cache: {
+    sliceTtlSeconds: number;
+    /** How long an answer in `slice_cache` (the durable level) is served and kept. */
+    durableSliceTtlSeconds: number;
+    graphLruBytes: number;
+    memorySliceEntries: number;
+  };
   limits: {
     readsPerMinute: number;
     writesPerMinute: number;
@@ -153,6 +160,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnvironment
     signingKeyId: str(env, 'SIGNING_KEY_ID'),
     vexAuthor: str(env, 'VEX_AUTHOR'),
     sliceCacheTtlSeconds: int(env, 'SLICE_CACHE_TTL_SECONDS'),
+    sliceDurableTtlSeconds: int(env, 'SLICE_DURABLE_TTL_SECONDS'),
     readsPerMinute: int(env, 'RATE_LIMIT_READS_PER_MINUTE'),
     writesPerMinute: int(env, 'RATE_LIMIT_WRITES_PER_MINUTE'),
     graphLruBytes: int(env, 'GRAPH_LRU_BYTES'),
@@ -295,6 +303,11 @@ export function envToCfg(env: ServerEnvironment): ServerConfig {
     signing: { signGraphs, trustedKeys },
     cache: {
       sliceTtlSeconds: positive(env.sliceCacheTtlSeconds ?? 1800, 'SLICE_CACHE_TTL_SECONDS'),
+      durableSliceTtlSeconds: positive(
+        env.sliceDurableTtlSeconds ?? 7 * 24 * 3600,
+        'SLICE_DURABLE_TTL_SECONDS',
+        10 * 365 * 24 * 3600,
+      ),
       graphLruBytes: positive(env.graphLruBytes ?? 512 * MiB, 'GRAPH_LRU_BYTES'),
       memorySliceEntries: 10_000,
     },

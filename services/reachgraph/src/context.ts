@@ -116,7 +116,7 @@ export async function createAppContext(
     if (!overrides.skipRoleCheck) await assertRoleIsRestricted(pool);
     const authenticator = await createAuthenticator(cfg.auth, logger);
     const signatures = GraphSigning.create(cfg.signing);
-    const store = new PgGraphStore(pool);
+    const store = new PgGraphStore(pool, { durableSliceTtlSeconds: cfg.cache.durableSliceTtlSeconds });
     const cacheLogger = subsystemLogger(logger, 'cache');
     const limitsLogger = subsystemLogger(logger, 'limits');
 

@@ -449,6 +449,58 @@ describe.each(['redis', 'memory'] as const)('ReachGraph API with the %s slice ca
       expect(res.body).toEqual(first.body);
     });
 
+    it('serves a slice_cache answer for SLICE_DURABLE_TTL_SECONDS: an older one is recomputed and replaced, and writes delete the expired', async () => {
+      const owner = new pg.Client({ connectionString: suite.db.url });
+      await owner.connect();
+      /** tenant-a's durable answers: how many, and how many are fresh (written in the last hour). */
+      const rows = async () => {
+        const r = await owner.query(
+          `select count(*)::int as n, count(*) filter (where created_at > now() - interval '1 hour')::int as fresh
+           from reachgraph.slice_cache where tenant = 'tenant-a'`,
+        );
+        return r.rows[0] as { n: number; fresh: number };
+      };
+      const until = async (done: (r: { n: number; fresh: number }) => boolean) => {
+        let r = await rows();
+        for (let i = 0; i < 100 && !done(r); i++) {
+          await new Promise((res) => setTimeout(res, 20));
+          r = await rows();
+        }
+        return r;
+      };
+      const instance = async () => {
+        // An empty hot cache: a new instance (memory), flushed slice keys (redis).
+        if (redis) await cleanRedisPrefix(redis, `${suite.redisPrefix}slice:`);
+        const { app: fresh } = await suite.start((cfg) => {
+          if (mode === 'redis') cfg.redis = { url: redisTestUrl(), prefix: suite.redisPrefix };
+        });
+        return (q: string) =>
+          request(fresh).get(`/v1/reachgraphs/${digest}/slice?${q}`).set('Authorization', A);
+      };
+      try {
+        const q = 'cve=CVE-2021-23337&limit=11';
+        const before = (await rows()).n;
+        await slice(q);
+        await slice('cve=CVE-2021-23337&limit=12');
+        // Both written (each write lands right after its answer is sent).
+        expect((await until((r) => r.n === before + 2)).n).toBe(before + 2);
+        // Eight days later (the default TTL is seven).
+        await owner.query(
+          `update reachgraph.slice_cache set created_at = created_at - interval '8 days' where tenant = 'tenant-a'`,
+        );
+        expect((await rows()).fresh).toBe(0);
+
+        const afterExpiry = await (await instance())(q);
+        expect(afterExpiry.status).toBe(200);
+        expect(afterExpiry.headers['x-slice-source']).toMatch(/^computed/);
+        // Its write replaced the expired answer and deleted the tenant's other expired ones.
+        expect(await until((r) => r.n === 1 && r.fresh === 1)).toEqual({ n: 1, fresh: 1 });
+        expect((await (await instance())(q)).headers['x-slice-source']).toBe('durable');
+      } finally {
+        await owner.end();
+      }
+    });
+
     it('pages paths deterministically with limit and an opaque cursor', async () => {
       const two = { ...exampleGraph() };
       two.nodes = [

@@ -32,6 +32,7 @@ describe('readEnv / envToCfg', () => {
   it('applies the defaults of the issue', () => {
     const cfg = envToCfg(readEnv(BASE));
     expect(cfg.cache.sliceTtlSeconds).toBe(1800);
+    expect(cfg.cache.durableSliceTtlSeconds).toBe(7 * 24 * 3600);
     expect(cfg.limits.readsPerMinute).toBe(100);
     expect(cfg.limits.writesPerMinute).toBe(20);
     expect(cfg.limits.maxUpsertBytes).toBe(256 * 1024 * 1024);
@@ -48,6 +49,7 @@ describe('readEnv / envToCfg', () => {
         REACHGRAPH_REDIS_URL: 'redis://cache:6379',
         REACHGRAPH_REDIS_PREFIX: 'rg:',
         REACHGRAPH_SLICE_CACHE_TTL_SECONDS: '60',
+        REACHGRAPH_SLICE_DURABLE_TTL_SECONDS: '86400',
         REACHGRAPH_RATE_LIMIT_READS_PER_MINUTE: '5',
         REACHGRAPH_RATE_LIMIT_WRITES_PER_MINUTE: '2',
         REACHGRAPH_GRAPH_LRU_BYTES: '1000',
@@ -57,6 +59,12 @@ describe('readEnv / envToCfg', () => {
     expect(cfg.service.port).toBe(9000);
     expect(cfg.redis).toEqual({ url: 'redis://cache:6379', prefix: 'rg:' });
     expect(cfg.cache.sliceTtlSeconds).toBe(60);
+    expect(cfg.cache.durableSliceTtlSeconds).toBe(86400);
+    for (const bad of ['0', String(11 * 365 * 24 * 3600)]) {
+      expect(failure({ ...BASE, REACHGRAPH_SLICE_DURABLE_TTL_SECONDS: bad }).variable).toBe(
+        'REACHGRAPH_SLICE_DURABLE_TTL_SECONDS',
+      );
+    }
     expect(cfg.limits.readsPerMinute).toBe(5);
     expect(cfg.limits.writesPerMinute).toBe(2);
     expect(cfg.cache.graphLruBytes).toBe(1000);

@@ -54,7 +54,20 @@ function likeEscaped(s: string): string {
 
 /** {@link GraphStore} on Postgres, every call in its own tenant transaction under RLS. */
 export class PgGraphStore implements GraphStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /** Expired answers a write to `slice_cache` deletes at most (of its own tenant). */
+  private static readonly EXPIRED_DELETED_PER_WRITE = 64;
+  private readonly durableSliceTtlSeconds: number;
+
+  /**
+   * @param opts.durableSliceTtlSeconds how long a `slice_cache` answer is served (default 7 days);
+   *   older ones are misses, replaced when written again, and deleted a few at a time by writes.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    opts: { durableSliceTtlSeconds?: number } = {},
+  ) {
+    this.durableSliceTtlSeconds = opts.durableSliceTtlSeconds ?? 7 * 24 * 3600;
+  }
 
   insert(tenant: string, g: NewGraph): Promise<'created' | 'existing'> {
     // Not waited for when the graph exists already: its failure must not go unhandled.
@@ -301,7 +314,8 @@ export class PgGraphStore implements GraphStore {
           .selectFrom('slice_cache')
           .select('response_zst')
           .where('digest', '=', digest)
-          .where('query_key', '=', queryKey),
+          .where('query_key', '=', queryKey)
+          .where(sql<boolean>`created_at > now() - make_interval(secs => ${this.durableSliceTtlSeconds})`),
       );
       return row?.response_zst;
     });
@@ -315,12 +329,23 @@ export class PgGraphStore implements GraphStore {
     responseZst: Buffer,
   ): Promise<void> {
     return withTenant(this.pool, tenant, async (tx) => {
-      // The graph may have been deleted meanwhile: insert only while it exists (no FK error).
+      const expired = 'now() - make_interval(secs => $6)';
+      // The graph may have been deleted meanwhile: insert only while it exists (no FK error). An
+      // expired answer under the same key is replaced (a fresh one is the same bytes: kept).
       await tx.client.query(
         `insert into reachgraph.slice_cache (tenant, digest, query_key, query, response_zst)
          select $1, $2, $3, $4, $5 where exists (select 1 from reachgraph.subgraphs where digest = $2)
-         on conflict do nothing`,
-        [tenant, digest, queryKey, jsonbText(query), responseZst],
+         on conflict (tenant, digest, query_key) do update
+           set query = excluded.query, response_zst = excluded.response_zst, created_at = now()
+           where slice_cache.created_at <= ${expired}`,
+        [tenant, digest, queryKey, jsonbText(query), responseZst, this.durableSliceTtlSeconds],
+      );
+      // Expired answers are never served; each write deletes a few of its tenant's (RLS keeps
+      // every tenant to its own rows, so a tenant's writes pay for its own table space).
+      await tx.client.query(
+        `delete from reachgraph.slice_cache where ctid = any(array(
+           select ctid from reachgraph.slice_cache where created_at <= now() - make_interval(secs => $1) limit $2))`,
+        [this.durableSliceTtlSeconds, PgGraphStore.EXPIRED_DELETED_PER_WRITE],
       );
     });
   }

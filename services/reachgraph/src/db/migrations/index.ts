@@ -3,7 +3,7 @@ import { init, type MigrationOptions } from './20261123T000000000Z-init.js';
 import { inputDocuments } from './20261202T000000000Z-input-documents.js';
 import { inputEvidence } from './20261206T000000000Z-input-evidence.js';
 import { cveCoreColumn } from './20261206T120000000Z-cve-core.js';
-import { listingIndexes } from './20261206T130000000Z-listing-indexes.js';
+import { lookupIndexes } from './20261206T130000000Z-lookup-indexes.js';
 
 export type { MigrationOptions } from './20261123T000000000Z-init.js';
 
@@ -14,6 +14,6 @@ export function migrations(opts: MigrationOptions): Record<string, Migration> {
     '20261202T000000000Z-input-documents': inputDocuments(opts),
     '20261206T000000000Z-input-evidence': inputEvidence(opts),
     '20261206T120000000Z-cve-core': cveCoreColumn(),
-    '20261206T130000000Z-listing-indexes': listingIndexes(),
+    '20261206T130000000Z-lookup-indexes': lookupIndexes(),
   };
 }

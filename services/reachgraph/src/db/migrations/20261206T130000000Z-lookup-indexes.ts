@@ -13,14 +13,17 @@ async function up(db: AnyDb): Promise<void> {
   await sql`create index purl_index_prefix on reachgraph.purl_index (tenant, purl text_pattern_ops)`.execute(
     db,
   );
+  // Writes to the durable slice cache delete a few of their tenant's expired answers, oldest first.
+  await sql`create index slice_cache_age on reachgraph.slice_cache (tenant, created_at)`.execute(db);
 }
 
 async function down(db: AnyDb): Promise<void> {
+  await sql`drop index if exists reachgraph.slice_cache_age`.execute(db);
   await sql`drop index if exists reachgraph.purl_index_prefix`.execute(db);
   await sql`drop index if exists reachgraph.subgraphs_newest`.execute(db);
 }
 
-/** Indexes for listing a tenant's graphs: newest first, and by package prefix. */
-export function listingIndexes(): Migration {
+/** Indexes for listing a tenant's graphs (newest first, by package prefix) and expiring cached slices. */
+export function lookupIndexes(): Migration {
   return { up: (db) => up(db as AnyDb), down: (db) => down(db as AnyDb) };
 }
