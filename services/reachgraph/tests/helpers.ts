@@ -53,7 +53,12 @@ export function testConfig(dbUrl: string, patch: (cfg: ServerConfig) => void = (
       publicKeys: [{ kid: 'test-key', pem: pem(jwtKey.publicKey, 'spki'), alg: 'ES256' }],
     },
     signing: { signGraphs: false, trustedKeys: [] },
-    cache: { sliceTtlSeconds: 1800, graphLruBytes: 64 * 1024 * 1024, memorySliceEntries: 1000 },
+    cache: {
+      sliceTtlSeconds: 1800,
+      durableSliceTtlSeconds: 7 * 24 * 3600,
+      graphLruBytes: 64 * 1024 * 1024,
+      memorySliceEntries: 1000,
+    },
     limits: {
       readsPerMinute: 10_000,
       writesPerMinute: 10_000,
