@@ -36,7 +36,12 @@ export function GraphTable({ graphs, caption, routeOf, navigate, artifactLinks =
           return (
             <tr key={g.digest} data-graph={g.digest}>
               <td>
-                <Link href={routeHref(route)} onNavigate={() => navigate(route)} class="mono digest">
+                <Link
+                  href={routeHref(route)}
+                  onNavigate={() => navigate(route)}
+                  class="mono digest"
+                  aria-label={g.digest}
+                >
                   <ShortDigest digest={g.digest} />
                 </Link>
               </td>
@@ -49,6 +54,7 @@ export function GraphTable({ graphs, caption, routeOf, navigate, artifactLinks =
                       href={routeHref(artifact)}
                       onNavigate={() => navigate(artifact)}
                       class="mono digest artifact-digest"
+                      aria-label={`Graphs of artifact ${g.artifact.digest}`}
                     >
                       <ShortDigest digest={g.artifact.digest} />
                     </Link>

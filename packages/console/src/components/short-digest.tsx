@@ -1,17 +1,11 @@
 import { splitDigest } from '../model/labels.js';
 
 /**
- * A digest shown short (`blake3:2f0a9c1d5e6b…`) that is still whole for screen readers, copying and
- * link names: the rest is visually hidden, the ellipsis hidden from assistive technology.
+ * A digest shown short (`blake3:2f0a9c1d5e6b…`), whole in its tooltip. Where it names a link, the
+ * link's `aria-label` carries the whole digest (a visually hidden rest would be read as a separate
+ * word, the name split in two).
  */
 export function ShortDigest({ digest }: { digest: string }) {
   const { head, rest } = splitDigest(digest);
-  if (!rest) return <>{digest}</>;
-  return (
-    <>
-      {head}
-      <span class="visually-hidden">{rest}</span>
-      <span aria-hidden="true">…</span>
-    </>
-  );
+  return <span title={digest}>{rest ? `${head}…` : digest}</span>;
 }
