@@ -492,7 +492,7 @@ describe('the "Why reachable?" console in headless Chromium', () => {
   async function tabTo(page: Page, selector: string, max = 25): Promise<void> {
     for (let i = 0; i < max; i++) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+      if ((await page.locator(`${selector}:focus`).count()) === 1) return;
     }
     throw new Error(`Tab never reached ${selector}`);
   }
