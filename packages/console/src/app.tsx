@@ -69,7 +69,16 @@ export function App() {
         />
       </header>
       <main id="main">
-        {route.page === 'home' && <FindGraph navigate={navigate} />}
+        {route.page === 'home' && (
+          <FindGraph
+            filter={route.filter}
+            navigate={navigate}
+            client={client}
+            clientKey={clientKey}
+            hasToken={token !== undefined}
+            onRequestToken={requestToken}
+          />
+        )}
         {route.page === 'artifact' && (
           <ArtifactPage
             artifact={route.artifact}

@@ -1,16 +1,33 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { ReachGraph } from '@stella-ops/core';
 import type { Express } from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { ARTIFACTS, launchBrowser } from './browser.js';
-import { builtGraph } from './fixtures.js';
+import { builtGraph, exampleGraph } from './fixtures.js';
 import { createSuite, type Suite, token } from './helpers.js';
 
 /** Debian's Chromium; `.ci/run` installs it. A missing browser fails these tests, it never skips them. */
 
 const CVE = 'CVE-2021-23337';
+/** The tenant whose start page lists graphs: two graphs of its own, none of the demo's tenant. */
+const LIST_TENANT = 'tenant-list';
+
+/** The schema's example graph as another service, with its own lodash version and CVE. */
+function lodashGraph(name: string, lodash: string, cve: string, artifactHex: string): ReachGraph {
+  const g = exampleGraph();
+  g.artifact = { ...g.artifact, name, digest: `sha256:${artifactHex.repeat(64)}` };
+  for (const n of g.nodes) {
+    if (n.id !== 'lodash:template') continue;
+    n.purl = `pkg:npm/lodash@${lodash}`;
+    n.cves = [cve];
+  }
+  g.scope = { ...g.scope, cves: [cve] };
+  return g;
+}
+
 const FLAG_CHAIN =
   'main → app.listen → app.handle → Router.handle → Layer.handle_request → getReport → renderCustomTemplate → template';
 
@@ -26,6 +43,10 @@ describe('the "Why reachable?" console in headless Chromium', () => {
   let jwt: string;
   let digest: string;
   let artifactDigest: string;
+  /** LIST_TENANT's token and graphs: svc.billing (lodash 4.17.20, CVE-2021-23337), then svc.invoices (4.17.21, CVE-2020-8203). */
+  let listJwt: string;
+  let billing: string;
+  let invoices: string;
 
   beforeAll(async () => {
     suite = await createSuite('ui');
@@ -36,6 +57,15 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     digest = put.body.digest;
     artifactDigest = put.body.artifact.digest;
     jwt = (await token({ scopes: ['reachgraph:read'] })).replace(/^Bearer /, '');
+    const listWriter = await token({ tenant: LIST_TENANT, scopes: ['reachgraph:write'] });
+    const upload = async (g: ReachGraph) => {
+      const res = await request(app).post('/v1/reachgraphs').set('Authorization', listWriter).send(g);
+      expect(res.status).toBe(201);
+      return res.body.digest as string;
+    };
+    billing = await upload(lodashGraph('svc.billing', '4.17.20', 'CVE-2021-23337', '1'));
+    invoices = await upload(lodashGraph('svc.invoices', '4.17.21', 'CVE-2020-8203', '2'));
+    listJwt = (await token({ tenant: LIST_TENANT, scopes: ['reachgraph:read'] })).replace(/^Bearer /, '');
     server = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -105,7 +135,8 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
   }
 
-  const graphUrl = (query = '') => `${base}/ui/graphs/${digest}${query}`;
+  const graphUrlOf = (graph: string, query = '') => `${base}/ui/graphs/${graph}${query}`;
+  const graphUrl = (query = '') => graphUrlOf(digest, query);
 
   it('finds the demo graph, searches its CVE and explains the path: verdict, sinks, chips, guard, file:line, runtime', async () => {
     const { context, page, errors } = await session();
@@ -447,6 +478,152 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await page.waitForURL(`${pagedBase}/ui/graphs/${digest}?cve=${CVE}`);
     await chains.filter({ hasText: 'renderCustomTemplate' }).first().waitFor();
     await expect(chains.first().textContent()).resolves.toBe(FLAG_CHAIN);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+  /** The artifact names of the listed graphs, in the order shown, once the table named `name` is there. */
+  async function listed(page: Page, name: string): Promise<string[]> {
+    const table = page.getByRole('table', { name, exact: true });
+    await table.waitFor();
+    return table.locator('.artifact-name').allTextContents();
+  }
+
+  /** Presses Tab until the focused element matches `selector` (failing after `max` presses). */
+  async function tabTo(page: Page, selector: string, max = 25): Promise<void> {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.locator(`${selector}:focus`).count()) === 1) return;
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
+  const homeUrl = (query = '') => `${base}/ui/${query}`;
+
+  it('lists the tenant’s graphs by CVE and by package (any version), opens one at its CVE slice, pages with More and shows CVE_INVALID', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(homeUrl());
+    // No token yet: the recent graphs are not asked for, the page says why.
+    await page
+      .getByRole('region', { name: 'Recent graphs' })
+      .getByRole('button', { name: 'Enter a token' })
+      .waitFor();
+    await enterToken(page, listJwt);
+    // Newest first; the demo graph of another tenant is not listed.
+    await expect(listed(page, 'Recent graphs')).resolves.toEqual(['svc.invoices', 'svc.billing']);
+
+    await page.getByRole('radio', { name: 'CVE' }).check();
+    await page.getByLabel('Vulnerability id').fill('cve-2020-8203');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(homeUrl('?cve=CVE-2020-8203'));
+    await expect(listed(page, 'Graphs with CVE-2020-8203')).resolves.toEqual(['svc.invoices']);
+    const row = page.locator(`tr[data-graph="${invoices}"]`);
+    await expect(row.locator('td').allTextContents()).resolves.toEqual([
+      `${invoices.slice(0, 'blake3:'.length + 12)}…`,
+      `svc.invoices${'sha256:222222222222'}…`,
+      '3',
+      '2',
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+    ]);
+    await page.screenshot({ path: join(ARTIFACTS, 'console-list-cve.png'), fullPage: true });
+    await expect(unnamedControls(page)).resolves.toEqual([]);
+
+    // Opening it lands on that CVE's slice of that graph (its sink is lodash 4.17.21's template).
+    await page.getByRole('link', { name: invoices, exact: true }).click();
+    await page.waitForURL(graphUrlOf(invoices, '?cve=CVE-2020-8203'));
+    await page.locator('[data-verdict]').waitFor();
+    await expect(
+      page.getByRole('region', { name: 'Sinks' }).locator('.node-pkg').allTextContents(),
+    ).resolves.toEqual(['lodash@4.17.21']);
+    // Back returns to the listing, its search in the form.
+    await page.goBack();
+    await page.waitForURL(homeUrl('?cve=CVE-2020-8203'));
+    await expect(listed(page, 'Graphs with CVE-2020-8203')).resolves.toEqual(['svc.invoices']);
+    await expect(page.getByLabel('Vulnerability id').inputValue()).resolves.toBe('CVE-2020-8203');
+
+    await page.getByRole('radio', { name: 'Package' }).check();
+    await page.getByLabel('Package URL').fill('pkg:npm/lodash@*');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(homeUrl(`?purl=${encodeURIComponent('pkg:npm/lodash@*')}`));
+    await expect(listed(page, 'Graphs with pkg:npm/lodash@*')).resolves.toEqual([
+      'svc.invoices',
+      'svc.billing',
+    ]);
+    // An exact version finds only its graph; a package's graph opens at the package's slice.
+    await page.goto(homeUrl(`?purl=${encodeURIComponent('pkg:npm/lodash@4.17.20')}`));
+    await expect(listed(page, 'Graphs with pkg:npm/lodash@4.17.20')).resolves.toEqual(['svc.billing']);
+    await page.getByRole('link', { name: billing, exact: true }).click();
+    await page.waitForURL(graphUrlOf(billing, `?q=${encodeURIComponent('pkg:npm/lodash@4.17.20')}`));
+    await page
+      .getByRole('table', { name: /Nodes of this slice/ })
+      .getByRole('link', { name: 'template', exact: true })
+      .waitFor();
+
+    // Pages of one graph (the service's real pages, asked with limit=1): More follows nextCursor.
+    const listing = (url: URL) => url.pathname === '/v1/reachgraphs';
+    await page.route(listing, (route) =>
+      route.continue({
+        url: route
+          .request()
+          .url()
+          .replace(/([?&]limit=)\d+/, '$11'),
+      }),
+    );
+    await page.goto(homeUrl(`?purl=${encodeURIComponent('pkg:npm/lodash@*')}`));
+    await expect(listed(page, 'Graphs with pkg:npm/lodash@*')).resolves.toEqual(['svc.invoices']);
+    await expect(page.getByText('1 graph, more to load').count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'More graphs' }).click();
+    await page.locator(`tr[data-graph="${billing}"]`).waitFor();
+    await expect(listed(page, 'Graphs with pkg:npm/lodash@*')).resolves.toEqual([
+      'svc.invoices',
+      'svc.billing',
+    ]);
+    await expect(page.getByRole('button', { name: 'More graphs' }).count()).resolves.toBe(0);
+    // Focus moves to the first graph More added.
+    await expect(page.locator(':focus').getAttribute('aria-label')).resolves.toBe(billing);
+    await page.unroute(listing);
+
+    // What the service refuses is shown as its problem.
+    await page.getByRole('radio', { name: 'CVE' }).check();
+    await page.getByLabel('Vulnerability id').fill('not a cve');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(homeUrl('?cve=not+a+cve'));
+    const alert = page.getByRole('alert');
+    await expect(alert.locator('.problem-code code').textContent()).resolves.toBe('CVE_INVALID');
+    await expect(alert.locator('.problem-detail').textContent()).resolves.toContain('?cve is invalid');
+    await expect(alert.textContent()).resolves.toContain('HTTP 400');
+
+    await page.getByRole('link', { name: 'Show recent graphs' }).click();
+    await page.waitForURL(homeUrl());
+    await expect(listed(page, 'Recent graphs')).resolves.toEqual(['svc.invoices', 'svc.billing']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('finds and opens a graph by CVE with the keyboard alone', async () => {
+    const { context, page, errors } = await session();
+    await page.goto(homeUrl());
+    await enterToken(page, listJwt);
+    await listed(page, 'Recent graphs');
+    await page.goto(homeUrl());
+    await tabTo(page, 'input[type=radio][value=graph]');
+    // Arrow keys move through the radio group and choose: Artifact digest, then CVE.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('radio', { name: 'CVE' }).isChecked()).resolves.toBe(true);
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('find-input');
+    await page.keyboard.type('CVE-2021-23337');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(homeUrl('?cve=CVE-2021-23337'));
+    await expect(listed(page, 'Graphs with CVE-2021-23337')).resolves.toEqual(['svc.billing']);
+    // The search keeps focus in its field; the result is the next links along.
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('find-input');
+    await tabTo(page, `a[aria-label="${billing}"]`, 6);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(graphUrlOf(billing, '?cve=CVE-2021-23337'));
+    await page.locator('[data-verdict]').waitFor();
+    // A new page moves focus to its heading.
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('graph-heading');
     expect(errors).toEqual([]);
     await context.close();
   });

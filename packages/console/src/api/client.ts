@@ -1,4 +1,11 @@
-import type { ArtifactListing, OpenVexDocument, ReachGraphDiff, SliceResponse } from '../model/types.js';
+import type {
+  ArtifactListing,
+  GraphListing,
+  ListGraphsParams,
+  OpenVexDocument,
+  ReachGraphDiff,
+  SliceResponse,
+} from '../model/types.js';
 import {
   type DiffSearch,
   diffQueryString,
@@ -28,6 +35,8 @@ export interface FetchedVex extends FetchedFile {
 export interface ReachGraphClient {
   slice(digest: string, search: Search, signal?: AbortSignal): Promise<SliceResponse>;
   byArtifact(artifactDigest: string, signal?: AbortSignal): Promise<ArtifactListing>;
+  /** `GET /v1/reachgraphs?cve=|purl=|…`: a page of the tenant's graphs, newest first. */
+  listGraphs(params: ListGraphsParams, signal?: AbortSignal): Promise<GraphListing>;
   /** `?format=openvex` of a CVE search. */
   vex(digest: string, search: Search, signal?: AbortSignal): Promise<FetchedVex>;
   /** `?format=openvex-dsse`: the DSSE envelope of the signed reachability-slice statement. */
@@ -50,6 +59,18 @@ function parseJson<T>(status: number, body: string): T {
   } catch {
     throw new ApiError({ status, title: 'The service sent an answer that is not JSON' });
   }
+}
+
+const LIST_PARAMS = ['cve', 'purl', 'artifactDigest', 'artifactName', 'limit', 'cursor'] as const;
+
+/** The query string of a listing (`cve=…&purl=…&limit=…&cursor=…`): the parameters given, in a fixed order. */
+export function listQueryString(params: ListGraphsParams): string {
+  const query = new URLSearchParams();
+  for (const name of LIST_PARAMS) {
+    const value = params[name];
+    if (value !== undefined && value !== '') query.set(name, String(value));
+  }
+  return query.toString();
 }
 
 /** The evidence endpoints' parameters of a CVE search: no cursor, no runtime filter (the bundle takes neither). */
@@ -96,6 +117,10 @@ export function createClient(token: string | undefined, base = ''): ReachGraphCl
   return {
     slice: (digest, search, signal) => get(`${graph(digest)}/slice?${sliceQueryString(search)}`, signal),
     byArtifact: (artifactDigest, signal) => get(`/v1/reachgraphs/by-artifact/${seg(artifactDigest)}`, signal),
+    listGraphs: (params, signal) => {
+      const query = listQueryString(params);
+      return get(`/v1/reachgraphs${query ? `?${query}` : ''}`, signal);
+    },
     vex: async (digest, search, signal) => {
       const { res, body } = await fetchText(slicePath(digest, search, 'openvex'), signal);
       const out: FetchedVex = { text: body, document: parseJson<OpenVexDocument>(res.status, body) };

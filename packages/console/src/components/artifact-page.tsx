@@ -1,8 +1,7 @@
 import type { ReachGraphClient } from '../api/client.js';
 import type { ArtifactListing } from '../model/types.js';
-import { routeHref } from '../routing/route.js';
 import type { Navigate } from '../routing/use-route.js';
-import { Link } from './link.js';
+import { GraphTable } from './graph-table.js';
 import { Empty, Loading, RequestProblem } from './status.js';
 import { useRequest } from './use-request.js';
 
@@ -34,41 +33,12 @@ export function ArtifactPage({ artifact, client, clientKey, navigate, onRequestT
         </Empty>
       )}
       {state.status === 'done' && state.value.graphs.length > 0 && (
-        <table class="card">
-          <caption class="visually-hidden">Graphs of this artifact</caption>
-          <thead>
-            <tr>
-              <th scope="col">Graph</th>
-              <th scope="col">Artifact</th>
-              <th scope="col">Nodes</th>
-              <th scope="col">Edges</th>
-              <th scope="col">Stored</th>
-            </tr>
-          </thead>
-          <tbody>
-            {state.value.graphs.map((g) => {
-              const route = {
-                page: 'graph' as const,
-                digest: g.digest,
-                view: 'paths' as const,
-                format: 'mermaid' as const,
-              };
-              return (
-                <tr key={g.digest}>
-                  <td>
-                    <Link href={routeHref(route)} onNavigate={() => navigate(route)} class="mono digest">
-                      {g.digest}
-                    </Link>
-                  </td>
-                  <td>{g.artifact.name}</td>
-                  <td>{g.counts.nodes}</td>
-                  <td>{g.counts.edges}</td>
-                  <td>{g.createdAt ?? ''}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <GraphTable
+          graphs={state.value.graphs}
+          caption="Graphs of this artifact"
+          routeOf={(g) => ({ page: 'graph', digest: g.digest, view: 'paths', format: 'mermaid' })}
+          navigate={navigate}
+        />
       )}
     </section>
   );

@@ -7,6 +7,8 @@ import {
   nodeLocation,
   packageName,
   pathNodeIds,
+  splitDigest,
+  storedAt,
 } from './labels.js';
 import type { SliceEdge, SliceNode } from './types.js';
 
@@ -49,5 +51,17 @@ describe('node and path labels', () => {
     const path = { entrypoint: 'app#main', hops: [{ to: 'lib#a' }, { to: 'lib#b' }] };
     expect(pathNodeIds(path)).toEqual(['app#main', 'lib#a', 'lib#b']);
     expect(chainText(pathNodeIds(path), indexNodes(nodes))).toBe('main → a → b');
+  });
+
+  it('cuts a digest after its algorithm and 12 hex digits for display, keeping the rest apart', () => {
+    const digest = `blake3:2f0a9c1d5e6b${'7'.repeat(52)}`;
+    expect(splitDigest(digest)).toEqual({ head: 'blake3:2f0a9c1d5e6b', rest: '7'.repeat(52) });
+    expect(splitDigest('sha256:00ff')).toEqual({ head: 'sha256:00ff', rest: '' });
+  });
+
+  it('shows when a graph was stored in UTC to the second, and odd text as given', () => {
+    expect(storedAt('2026-11-20T09:30:12.123456Z')).toBe('2026-11-20 09:30:12 UTC');
+    expect(storedAt('2026-11-20T10:30:12+01:00')).toBe('2026-11-20 09:30:12 UTC');
+    expect(storedAt('yesterday')).toBe('yesterday');
   });
 });

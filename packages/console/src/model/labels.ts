@@ -52,3 +52,19 @@ export function chainText(ids: readonly string[], nodes: Map<string, SliceNode>)
 export function pathNodeIds(path: { entrypoint: string; hops: readonly { to: string }[] }): string[] {
   return [path.entrypoint, ...path.hops.map((h) => h.to)];
 }
+
+/** How many hex digits of a digest a list shows: enough to tell graphs apart at a glance. */
+const SHORT_HEX = 12;
+
+/** A digest cut for display: its algorithm and first hex digits (`blake3:2f0a9c1d5e6b`), and the rest. */
+export function splitDigest(digest: string): { head: string; rest: string } {
+  const cut = digest.indexOf(':') + 1 + SHORT_HEX;
+  return { head: digest.slice(0, cut), rest: digest.slice(cut) };
+}
+
+/** `2026-11-20 09:30:00 UTC` of an RFC 3339 time; the text as given when it is not one. */
+export function storedAt(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}

@@ -33,6 +33,25 @@ export interface ArtifactListing {
   graphs: GraphSummary[];
 }
 
+/** The answer of `GET /v1/reachgraphs` (reachgraph.list@v1): one page of the tenant's graphs, newest first. */
+export type GraphListing = SchemaTypes['reachgraph.list@v1'];
+
+/** One graph of a listing. */
+export type ListedGraph = GraphListing['graphs'][number];
+
+/**
+ * The parameters of `GET /v1/reachgraphs`: the filters (combined with AND; `purl` ending in `@*`
+ * matches every version), the page size (1..500) and the cursor of the page to read.
+ */
+export interface ListGraphsParams {
+  cve?: string;
+  purl?: string;
+  artifactDigest?: string;
+  artifactName?: string;
+  limit?: number;
+  cursor?: string;
+}
+
 /** The answer of `GET /v1/reachgraphs/{digest}/diff/{baseDigest}` (reachgraph.diff@v1). */
 export type ReachGraphDiff = SchemaTypes['reachgraph.diff@v1'];
 

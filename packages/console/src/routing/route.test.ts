@@ -40,6 +40,19 @@ describe('console routes (URL state)', () => {
     });
   });
 
+  it('keeps the start page’s CVE or package listing in its URL, under the list API’s names', () => {
+    expect(parseRoute('/ui/', '?cve=CVE-2020-8203')).toEqual({
+      page: 'home',
+      filter: { type: 'cve', value: 'CVE-2020-8203' },
+    });
+    const purl: Route = { page: 'home', filter: { type: 'purl', value: 'pkg:npm/lodash@*' } };
+    expect(routeHref(purl)).toBe('/ui/?purl=pkg%3Anpm%2Flodash%40*');
+    expect(parseRoute('/ui', '?purl=pkg%3Anpm%2Flodash%40*')).toEqual(purl);
+    // the slice API's ?q is a graph page parameter, not a listing
+    expect(parseRoute('/ui/', '?q=pkg%3Anpm%2Fx&cve=')).toEqual({ page: 'home' });
+    expect(routeHref({ page: 'home' })).toBe('/ui/');
+  });
+
   it('reads ?q as a package search and keeps the page cursor', () => {
     const route = parseRoute(`/ui/graphs/${digest}`, '?q=pkg%3Anpm%2Flodash%40*&cursor=abc');
     expect(route).toMatchObject({ search: { type: 'package', value: 'pkg:npm/lodash@*', cursor: 'abc' } });
@@ -199,8 +212,15 @@ describe('console routes (URL state)', () => {
       },
       { requiredKeys: ['page', 'digest'] },
     );
+    const home = fc.record(
+      {
+        page: fc.constant('home' as const),
+        filter: fc.record({ type: fc.constantFrom('cve' as const, 'purl' as const), value: text }),
+      },
+      { requiredKeys: ['page'] },
+    );
     fc.assert(
-      fc.property(fc.oneof(graph, artifact, diff, fc.constant({ page: 'home' as const })), (route) => {
+      fc.property(fc.oneof(graph, artifact, diff, home), (route) => {
         expect(reparse(route as Route)).toEqual(route);
       }),
     );

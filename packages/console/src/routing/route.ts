@@ -1,3 +1,5 @@
+import { type ListFilter, listFilterOf, listFilterQuery } from './list-filter.js';
+
 /** What a search looks for; the names mirror the slice API's `?cve`, `?q`, `?entrypoint`, `?file`. */
 export type SearchType = 'cve' | 'package' | 'entrypoint' | 'file';
 export type ObservedFilter = 'only' | 'exclude';
@@ -34,7 +36,7 @@ export interface DiffSearch {
 
 /** Everything a view shows is in its URL, so every view has a permalink. */
 export type Route =
-  | { page: 'home' }
+  | { page: 'home'; filter?: ListFilter }
   | { page: 'artifact'; artifact: string }
   | { page: 'graph'; digest: string; search?: Search; view: View; node?: string; format: ExportFormat }
   | { page: 'diff'; digest: string; base?: string; search?: DiffSearch }
@@ -112,7 +114,10 @@ export function parseRoute(pathname: string, search: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname === '/ui' ? '' : undefined;
   if (rest === undefined) return { page: 'not-found', path: pathname };
   const parts = rest.split('/').filter((p) => p !== '');
-  if (parts.length === 0) return { page: 'home' };
+  if (parts.length === 0) {
+    const filter = listFilterOf(new URLSearchParams(search));
+    return filter ? { page: 'home', filter } : { page: 'home' };
+  }
   if (parts.length > 2) return diffRoute(parts, search) ?? { page: 'not-found', path: pathname };
   const id = parts.length === 2 ? decodeSegment(parts[1] as string) : undefined;
   if (id === undefined || id === '') return { page: 'not-found', path: pathname };
@@ -136,7 +141,7 @@ export function parseRoute(pathname: string, search: string): Route {
 export function routeHref(route: Route): string {
   switch (route.page) {
     case 'home':
-      return BASE;
+      return route.filter ? `${BASE}?${listFilterQuery(route.filter)}` : BASE;
     case 'not-found':
       return route.path;
     case 'artifact':
