@@ -3,6 +3,7 @@ import type { ReachGraphClient } from '../api/client.js';
 import { assumeText, normalizeAssume } from '../model/assume.js';
 import { nodeLabel, pathNodeIds } from '../model/labels.js';
 import type { ReachGraphDiff, SinkStatus, SlicePath, Verdict } from '../model/types.js';
+import { normalizeVulnId } from '../routing/find.js';
 import {
   type DiffSearch,
   type DiffSearchType,
@@ -66,7 +67,7 @@ function DiffForm({
       onSubmit={(e) => {
         e.preventDefault();
         const b = base.trim().toLowerCase();
-        const v = type === 'cve' ? value.trim().toUpperCase() : value.trim();
+        const v = type === 'cve' ? normalizeVulnId(value.trim()) : value.trim();
         const assumed = normalizeAssume(assume);
         const next: typeof errors = {};
         if (!DIGEST.test(b)) next.base = 'Enter the base graph’s digest (blake3: and 64 hex digits).';

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ShownProblem } from '../api/problem.js';
 import { normalizeAssume } from '../model/assume.js';
+import { normalizeVulnId } from '../routing/find.js';
 import type { ObservedFilter, Search, SearchType } from '../routing/route.js';
 
 const LABELS: Record<SearchType, { option: string; field: string; placeholder: string; help: string }> = {
@@ -30,11 +31,11 @@ const LABELS: Record<SearchType, { option: string; field: string; placeholder: s
   },
 };
 
-/** A search as typed: trimmed; CVE ids upper-cased. Undefined when empty. */
+/** A search as typed: trimmed; vulnerability ids spelled as the API does ({@link normalizeVulnId}). Undefined when empty. */
 export function searchOf(type: SearchType, raw: string, observed: ObservedFilter | ''): Search | undefined {
   const trimmed = raw.trim();
   if (!trimmed) return undefined;
-  const value = type === 'cve' ? trimmed.toUpperCase() : trimmed;
+  const value = type === 'cve' ? normalizeVulnId(trimmed) : trimmed;
   return observed ? { type, value, observed } : { type, value };
 }
 
