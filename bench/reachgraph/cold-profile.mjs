@@ -68,7 +68,8 @@ const { parseSliceRequest } = await importDist('slice/query.js');
 const { Registry } = await importFromService('prom-client');
 
 const LIMITS = { maxNodes: 50_000, maxPaths: 1000 };
-const PAGE = { defaultLimit: 100, maxLimit: 1000 };
+// Older builds ignore `answer` (the answer limits a slice cache key includes).
+const PAGE = { defaultLimit: 100, maxLimit: 1000, answer: LIMITS };
 
 // ---- scratch database, app role pool ----
 const { dbName, admin, ownerUrl, appUrl } = await scratchDatabase(pg, 'coldprof');
