@@ -22,6 +22,8 @@ export interface DigestedGraph {
   canonical: Buffer;
   /** `blake3:` + hex of BLAKE3-256 over {@link DigestedGraph.canonical}. */
   digest: string;
+  /** The document was normalised as sent (normalising it only dropped `signatures`). */
+  normalizedAsSent: boolean;
 }
 
 /** What is stored next to the canonical JSON: the binary form (plain and zstd) and lookup keys. */
@@ -32,8 +34,17 @@ export interface IndexedGraph {
   binaryZst: Buffer;
   /** The binary form of the graph's CVE core, zstd, when the graph is large enough to want one. */
   coreZst?: Buffer;
-  purls: string[];
-  cves: string[];
+}
+
+/** A graph's lookup keys: the purls of its nodes and the CVEs of its sinks and scope, sorted. */
+export function lookupKeys(doc: ReachGraph): { purls: string[]; cves: string[] } {
+  const purls = new Set<string>();
+  const cves = new Set<string>(doc.scope.cves ?? []);
+  for (const n of doc.nodes) {
+    if (n.purl) purls.add(n.purl);
+    for (const c of n.cves ?? []) cves.add(c);
+  }
+  return { purls: [...purls].sort(), cves: [...cves].sort() };
 }
 
 /**
@@ -49,7 +60,10 @@ export const CORE_MIN_BINARY_BYTES = 4 * 1024 * 1024;
  * copy; any value gives the same bytes).
  */
 export async function digestGraph(doc: ReachGraph, sizeHint?: number): Promise<DigestedGraph> {
-  return digestNormalized(unsignedNormalized(doc), sizeHint);
+  const unsigned = unsignedNormalized(doc);
+  const digested = await digestNormalized(unsigned, sizeHint);
+  // The normalised view of a normalised document shares its arrays; a normalised copy has its own.
+  return { ...digested, normalizedAsSent: unsigned.nodes === doc.nodes };
 }
 
 /**
@@ -59,7 +73,7 @@ export async function digestGraph(doc: ReachGraph, sizeHint?: number): Promise<D
 export async function digestNormalized(unsigned: ReachGraph, sizeHint?: number): Promise<DigestedGraph> {
   const bytes = canonicalizeToBytes(unsigned, sizeHint === undefined ? {} : { sizeHint });
   const canonical = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { doc: unsigned, canonical, digest: await blake3(canonical) };
+  return { doc: unsigned, canonical, digest: await blake3(canonical), normalizedAsSent: true };
 }
 
 /**
@@ -82,12 +96,6 @@ export async function indexDocument(
 ): Promise<IndexedGraph> {
   const placeholder = `blake3:${'0'.repeat(64)}`;
   const graph = createGraph(doc, { digest: placeholder });
-  const purls = new Set<string>();
-  const cves = new Set<string>(doc.scope.cves ?? []);
-  for (const n of doc.nodes) {
-    if (n.purl) purls.add(n.purl);
-    for (const c of n.cves ?? []) cves.add(c);
-  }
   // The digest is only the binary header's: the index is the same whatever it is.
   const digested = { ...graph, digest: await digest };
   const binary = encodeGraph(digested);
@@ -97,8 +105,6 @@ export async function indexDocument(
     binary,
     binaryZst: zstdCompress(binary, BINARY_GRAPH_ZSTD_LEVEL),
     ...(binary.length >= CORE_MIN_BINARY_BYTES ? { coreZst: compressedCore(digested) } : {}),
-    purls: [...purls].sort(),
-    cves: [...cves].sort(),
   };
 }
 

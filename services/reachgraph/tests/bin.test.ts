@@ -89,6 +89,21 @@ describe('stella-reachgraph (dist): migrate, serve with the index worker, SIGTER
     const created = await post('/v1/reachgraphs', exampleGraph());
     expect(created.status).toBe(201);
     expect((await post('/v1/reachgraphs', exampleGraph())).status).toBe(200);
+    // A document not normalised as sent: the worker builds its binary form from the normalised one.
+    const shuffled = exampleGraph();
+    shuffled.artifact = { ...shuffled.artifact, name: 'svc.shuffled' };
+    shuffled.nodes.reverse();
+    shuffled.edges.reverse();
+    shuffled.scope = { ...shuffled.scope, entrypoints: [...(shuffled.scope.entrypoints ?? [])].reverse() };
+    const unsorted = await post('/v1/reachgraphs', shuffled);
+    expect(unsorted.status).toBe(201);
+    const sorted = exampleGraph();
+    sorted.artifact = { ...sorted.artifact, name: 'svc.shuffled' };
+    expect((await post('/v1/reachgraphs', sorted)).body.digest).toBe(unsorted.body.digest);
+    const fromStore = await fetch(`${base}/v1/reachgraphs/${unsorted.body.digest}/slice?cve=CVE-2021-23337`, {
+      headers: { authorization: auth },
+    });
+    expect(((await fromStore.json()) as { verdict: string }).verdict).toBe('gated');
     const bad = exampleGraph() as unknown as { nodes: { kind: string }[] };
     (bad.nodes[0] as { kind: string }).kind = 'lambda';
     expect((await post('/v1/reachgraphs', bad)).body.code).toBe('SCHEMA_INVALID');

@@ -2,7 +2,7 @@ import { createSha256Hasher, type ReachGraph, validate } from '@stella-ops/core'
 import { allow, parseJsonBody, problems, readBody } from '@stella-ops/service-kit';
 import type { RequestHandler, Response, Router } from 'express';
 import type { AppContext } from '../context.js';
-import { compactGraph, digestGraph } from '../engine.js';
+import { compactGraph, digestGraph, lookupKeys } from '../engine.js';
 import type { IndexJob } from '../ingest/graph-indexer.js';
 import { dedupeSignatures } from '../signing/graph-signatures.js';
 import type { Actor } from '../store/graph-store.js';
@@ -93,7 +93,7 @@ export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUp
   }
   const canonicalZst = zstdCompress(prepared.canonical);
   const own = await ctx.signatures.signIfEnabled(prepared.canonical);
-  const indexing = up.job.finish(prepared.digest, prepared.doc);
+  const indexing = up.job.finish(prepared.digest, prepared.doc, prepared.normalizedAsSent);
   const signatures = dedupeSignatures([...uploaded, ...own]);
   // The store writes the canonical JSON while the index worker finishes the binary form.
   const result = await ctx.store.insert(tenant, {
@@ -103,14 +103,13 @@ export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUp
     canonicalSize: prepared.canonical.length,
     signatures,
     createdBy: actor.principal,
+    lookups: lookupKeys(prepared.doc),
     index: indexing.then((i) => ({
       nodeCount: i.nodeCount,
       edgeCount: i.edgeCount,
       binaryZst: i.binaryZst,
       binarySize: i.binary.length,
       ...(i.coreZst ? { coreZst: i.coreZst } : {}),
-      purls: i.purls,
-      cves: i.cves,
     })),
   });
   const created = result === 'created';

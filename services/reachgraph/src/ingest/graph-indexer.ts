@@ -6,8 +6,12 @@ import { coreOfStoredGraph, type IndexedGraph, indexDocument } from '../engine.j
 
 /** One upload being indexed: finish it with the digest, or cancel it. */
 export interface IndexJob {
-  /** The binary form and lookups; `doc` is the request thread's normalised document. */
-  finish(digest: string, doc: ReachGraph): Promise<IndexedGraph>;
+  /**
+   * The binary form and lookups. `doc` is the request thread's normalised document;
+   * `normalizedAsSent` says whether the body was normalised already (the worker builds from the
+   * body as sent, and again from its normalised form only when it was not).
+   */
+  finish(digest: string, doc: ReachGraph, normalizedAsSent: boolean): Promise<IndexedGraph>;
   cancel(): void;
 }
 
@@ -105,9 +109,9 @@ export class GraphIndexer {
     });
     let settled = false;
     return {
-      finish: (digest) => {
+      finish: (digest, _doc, normalizedAsSent) => {
         settled = true;
-        this.worker?.postMessage({ id, digest });
+        this.worker?.postMessage({ id, digest, normalizedAsSent });
         return result;
       },
       cancel: () => {

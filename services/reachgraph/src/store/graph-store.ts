@@ -13,7 +13,7 @@ export interface GraphMeta {
   createdAt: string;
 }
 
-/** A new graph's binary form and lookup keys (what the index worker makes). */
+/** A new graph's binary form (what the index worker makes). */
 export interface NewGraphIndex {
   nodeCount: number;
   edgeCount: number;
@@ -21,8 +21,6 @@ export interface NewGraphIndex {
   binarySize: number;
   /** The binary form of the CVE core, zstd, for large graphs (see `coreZst`). */
   coreZst?: Buffer;
-  purls: string[];
-  cves: string[];
 }
 
 /** Everything written for a new graph, in one transaction. */
@@ -33,8 +31,10 @@ export interface NewGraph {
   canonicalSize: number;
   signatures: SignatureRow[];
   createdBy: string;
+  /** The graph's lookup keys: the purls of its nodes, the CVEs of its sinks and scope (sorted). */
+  lookups: { purls: string[]; cves: string[] };
   /**
-   * The binary form and lookups, possibly still being computed: the row and its canonical JSON are
+   * The binary form, possibly still being computed: the row, its canonical JSON and its lookups are
    * written meanwhile, in the same transaction, which rolls back if this rejects.
    */
   index: Promise<NewGraphIndex>;

@@ -97,6 +97,23 @@ export class PgGraphStore implements GraphStore {
           .returning('digest'),
       );
       if (inserted.length === 0) return 'existing';
+      // The lookups too, before the binary form is waited for: only its own row is left for then.
+      await tx.run(
+        qb
+          .insertInto('artifact_index')
+          .values({ tenant, artifact_digest: g.artifact.digest, digest: g.digest }),
+      );
+      for (const [table, column, values] of [
+        ['purl_index', 'purl', g.lookups.purls],
+        ['cve_index', 'cve', g.lookups.cves],
+      ] as const) {
+        if (values.length === 0) continue;
+        await tx.client.query(
+          `insert into reachgraph.${table} (tenant, ${column}, digest)
+           select $1, v, $2 from unnest($3::text[]) as v on conflict do nothing`,
+          [tenant, g.digest, values],
+        );
+      }
       const index = await g.index;
       // Filled in once, inside the transaction that inserted the row (the schema types keep these
       // columns immutable everywhere else). An unchanged out-of-line value (the canonical JSON)
@@ -114,22 +131,6 @@ export class PgGraphStore implements GraphStore {
           index.coreZst ?? null,
         ],
       );
-      await tx.run(
-        qb
-          .insertInto('artifact_index')
-          .values({ tenant, artifact_digest: g.artifact.digest, digest: g.digest }),
-      );
-      for (const [table, column, values] of [
-        ['purl_index', 'purl', index.purls],
-        ['cve_index', 'cve', index.cves],
-      ] as const) {
-        if (values.length === 0) continue;
-        await tx.client.query(
-          `insert into reachgraph.${table} (tenant, ${column}, digest)
-           select $1, v, $2 from unnest($3::text[]) as v on conflict do nothing`,
-          [tenant, g.digest, values],
-        );
-      }
       return 'created';
     });
   }
