@@ -91,9 +91,10 @@ export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUp
       body: upsertResponse(ctx, { ...existing, signatures }, false, prepared.canonical),
     };
   }
+  // The index worker may be waiting for the digest to encode the binary form: tell it first.
+  const indexing = up.job.finish(prepared.digest, prepared.doc, prepared.normalizedAsSent);
   const canonicalZst = zstdCompress(prepared.canonical);
   const own = await ctx.signatures.signIfEnabled(prepared.canonical);
-  const indexing = up.job.finish(prepared.digest, prepared.doc, prepared.normalizedAsSent);
   const signatures = dedupeSignatures([...uploaded, ...own]);
   // The store writes the canonical JSON while the index worker finishes the binary form.
   const result = await ctx.store.insert(tenant, {
