@@ -26,7 +26,7 @@ export interface DigestedGraph {
   normalizedAsSent: boolean;
 }
 
-/** What is stored next to the canonical JSON: the binary form (plain and zstd) and lookup keys. */
+/** What is stored next to the canonical JSON: the binary form (plain and zstd) and its counts. */
 export interface IndexedGraph {
   nodeCount: number;
   edgeCount: number;

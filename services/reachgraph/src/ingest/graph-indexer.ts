@@ -7,7 +7,7 @@ import { coreOfStoredGraph, type IndexedGraph, indexDocument } from '../engine.j
 /** One upload being indexed: finish it with the digest, or cancel it. */
 export interface IndexJob {
   /**
-   * The binary form and lookups. `doc` is the request thread's normalised document;
+   * The binary form. `doc` is the request thread's normalised document;
    * `normalizedAsSent` says whether the body was normalised already (the worker builds from the
    * body as sent, and again from its normalised form only when it was not).
    */
@@ -46,7 +46,7 @@ function replyError(reply: Reply): Error {
 
 /**
  * Indexes uploads: large ones on a worker thread that starts from the raw body as soon as it is read
- * (parse, normalise, build the CSR index) while the request thread validates and hashes — on two
+ * (parse, build the CSR index) while the request thread validates and hashes — on two
  * cores the slow halves of an upsert overlap. The worker also validates large replay requests while
  * the request thread rebuilds. Small bodies, and code not running from `dist` (tests run the
  * TypeScript sources), are handled inline.

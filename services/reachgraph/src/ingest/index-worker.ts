@@ -6,8 +6,9 @@ import { coreOfStoredGraph, type IndexedGraph, indexDocument, unsignedNormalized
 
 /**
  * Worker thread: indexes an uploaded document while the request thread validates and hashes it.
- * `{id, body}` starts a job (parse, normalise, index); `{id, digest}` finishes it (encode with the
- * digest, compress); `{id, cancel: true}` drops it. `{id, validate, body}` checks a body against a
+ * `{id, body}` starts a job (parse, index the document as sent); `{id, digest, normalizedAsSent}`
+ * finishes it (index the normalised document instead when the body was not normalised, encode with
+ * the digest, compress); `{id, cancel: true}` drops it. `{id, validate, body}` checks a body against a
  * schema while the request thread already works on it; `{id, core: true, body}` makes the CVE core of a
  * stored graph. Answers `{id, result}`, `{id, issues}`, `{id, core}` or `{id, error}`.
  */
