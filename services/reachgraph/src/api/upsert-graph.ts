@@ -113,10 +113,10 @@ export async function storeUpload(ctx: AppContext, up: Upload): Promise<StoredUp
       ...(i.coreZst ? { coreZst: i.coreZst } : {}),
     })),
   });
-  const created = result === 'created';
+  const created = result !== 'existing';
   // Lost a race with an identical upload: still record the signatures this upload carried.
   if (!created) await ctx.store.addSignatures(tenant, prepared.digest, uploaded);
-  const meta = await ctx.store.meta(tenant, prepared.digest);
+  const meta = created ? result : await ctx.store.meta(tenant, prepared.digest);
   if (!meta) throw new Error('graph vanished right after it was stored');
   ctx.metrics.upserts.inc({ result: created ? 'created' : 'existing' });
   if (created) {

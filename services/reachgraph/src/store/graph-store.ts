@@ -86,10 +86,10 @@ export interface ListPosition {
  */
 export interface GraphStore {
   /**
-   * Stores a graph with its lookups; `existing` when that tenant already has the digest (then
-   * `graph.index` is not waited for).
+   * Stores a graph with its lookups and answers what was stored; `existing` when that tenant
+   * already has the digest (then `graph.index` is not waited for).
    */
-  insert(tenant: string, graph: NewGraph): Promise<'created' | 'existing'>;
+  insert(tenant: string, graph: NewGraph): Promise<GraphMeta | 'existing'>;
   meta(tenant: string, digest: string): Promise<GraphMeta | undefined>;
   exists(tenant: string, digest: string): Promise<boolean>;
   /** Adds signatures not yet recorded; returns the full list. */

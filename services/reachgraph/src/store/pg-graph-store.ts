@@ -69,7 +69,7 @@ export class PgGraphStore implements GraphStore {
     this.durableSliceTtlSeconds = opts.durableSliceTtlSeconds ?? 7 * 24 * 3600;
   }
 
-  insert(tenant: string, g: NewGraph): Promise<'created' | 'existing'> {
+  insert(tenant: string, g: NewGraph): Promise<GraphMeta | 'existing'> {
     // Not waited for when the graph exists already: its failure must not go unhandled.
     g.index.catch(() => {});
     return withTenant(this.pool, tenant, async (tx) => {
@@ -94,9 +94,10 @@ export class PgGraphStore implements GraphStore {
             created_by: g.createdBy,
           })
           .onConflict((oc) => oc.columns(['tenant', 'digest']).doNothing())
-          .returning('digest'),
+          .returning('created_at'),
       );
-      if (inserted.length === 0) return 'existing';
+      const row = inserted[0];
+      if (!row) return 'existing';
       // The lookups too, before the binary form is waited for: only its own row is left for then.
       await tx.run(
         qb
@@ -131,7 +132,17 @@ export class PgGraphStore implements GraphStore {
           index.coreZst ?? null,
         ],
       );
-      return 'created';
+      return {
+        digest: g.digest,
+        artifact: g.artifact,
+        nodeCount: index.nodeCount,
+        edgeCount: index.edgeCount,
+        canonicalSize: g.canonicalSize,
+        binarySize: index.binarySize,
+        signatures: g.signatures,
+        createdBy: g.createdBy,
+        createdAt: row.created_at.toISOString(),
+      };
     });
   }
 
