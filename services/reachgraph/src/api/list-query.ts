@@ -1,4 +1,4 @@
-import { canonicalize, type ReachGraphList, schemaIssues, sha256 } from '@stella-ops/core';
+import { type ReachGraphList, schemaIssues, sha256Canonical } from '@stella-ops/core';
 import { type ProblemIssue, problems } from '@stella-ops/service-kit';
 import type { GraphFilter, ListPosition } from '../store/graph-store.js';
 import { integerParam, singleParam } from './params.js';
@@ -28,7 +28,7 @@ export interface ListRequest {
 /** The hash a cursor is bound to: the filters, not the page size. */
 function filterHash(query: ReachGraphList['query']): string {
   const { limit: _limit, ...filters } = query;
-  return sha256(canonicalize(filters)).slice('sha256:'.length, 'sha256:'.length + 16);
+  return sha256Canonical(filters).slice('sha256:'.length, 'sha256:'.length + 16);
 }
 
 /** The cursor of the page after `position`, for `query`'s filters. */

@@ -1,4 +1,4 @@
-import { canonicalize, sha256 } from '@stella-ops/core';
+import { sha256Canonical } from '@stella-ops/core';
 import { GRAPH_PACKAGE_VERSION } from '@stella-ops/graph';
 import type { CveSliceQuery } from './slice-evidence.js';
 import type { SliceFormat } from './slice-format.js';
@@ -36,7 +36,7 @@ export function evidenceCacheKey(inputs: EvidenceInputs): string {
     engine: GRAPH_PACKAGE_VERSION,
     ...signer,
   };
-  return sha256(canonicalize(key)).replace(/^sha256:/, '');
+  return sha256Canonical(key).replace(/^sha256:/, '');
 }
 
 const NEWLINE = 0x0a;
