@@ -152,6 +152,8 @@ async function storeGraph(store) {
     signatures: [],
     createdBy: 'bench',
     ...index,
+    // Builds since the lookups moved to the request thread take them on their own.
+    ...(engine.lookupKeys ? { lookups: engine.lookupKeys(digested.doc) } : {}),
     index: Promise.resolve(index),
   });
   out(

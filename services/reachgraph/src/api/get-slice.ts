@@ -9,18 +9,19 @@ import { parseSliceRequest, sliceLimitsOf } from '../slice/query.js';
 import { answerEvidence } from '../vex/evidence-response.js';
 import type { CveSliceQuery } from '../vex/slice-evidence.js';
 import { checkEvidenceRequest, takeSliceFormat } from '../vex/slice-format.js';
+import { endWithJsonText } from './json-text.js';
 import { callerOf, graphDigestParam, graphNotFound } from './params.js';
 
-/**
- * Sends a slice's JSON. A computed answer goes out as the string `JSON.stringify` made: Node encodes
- * it straight onto the socket, where a Buffer of it (what express's `send` makes of any string over
- * 1,000 characters) would cost a copy and hundreds of KB of external memory per request.
- */
+/** Sends a slice's JSON: a cached answer's bytes as they are, a computed one's text encoded once. */
 function send(res: Response, json: Buffer | string, source: string): void {
   res.setHeader('X-Slice-Source', source);
   res.setHeader('Cache-Control', 'private, no-cache');
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', typeof json === 'string' ? Buffer.byteLength(json) : json.length);
+  if (typeof json === 'string') {
+    endWithJsonText(res, json);
+    return;
+  }
+  res.setHeader('Content-Length', json.length);
   res.end(json);
 }
 
