@@ -176,3 +176,66 @@ describe('bearer JWT authentication', () => {
     }
   });
 });
+
+describe('verified token cache', () => {
+  const keys = [{ kid: 'k1', pem: pem(ec.publicKey, 'spki') }];
+  const subtle = globalThis.crypto.subtle;
+  const realVerify = subtle.verify;
+  let signatureChecks = 0;
+
+  beforeEach(() => {
+    signatureChecks = 0;
+    subtle.verify = ((...args: Parameters<SubtleCrypto['verify']>) => {
+      signatureChecks++;
+      return realVerify.apply(subtle, args);
+    }) as SubtleCrypto['verify'];
+  });
+  afterEach(() => {
+    subtle.verify = realVerify;
+  });
+
+  it('checks a token signature once, then answers its principal from the cache', async () => {
+    const auth = await createAuthenticator({ issuer: ISS, audience: AUD, publicKeys: keys });
+    const bearer = `Bearer ${await token({})}`;
+    const first = await auth.authenticate(bearer);
+    const again = await auth.authenticate(bearer);
+    expect(again).toEqual(first);
+    expect(signatureChecks).toBe(1);
+    await auth.authenticate(`Bearer ${await token({ tenant: 'tenant-b' })}`);
+    expect(signatureChecks).toBe(2);
+  });
+
+  it('checks every request when the cache is off', async () => {
+    const auth = await createAuthenticator({
+      issuer: ISS,
+      audience: AUD,
+      publicKeys: keys,
+      verifiedTokenCacheSeconds: 0,
+    });
+    const bearer = `Bearer ${await token({})}`;
+    for (let i = 0; i < 3; i++) await auth.authenticate(bearer);
+    expect(signatureChecks).toBe(3);
+  });
+
+  it('does not keep a rejected token: it is checked, and rejected, every time', async () => {
+    const auth = await createAuthenticator({ issuer: ISS, audience: AUD, publicKeys: keys });
+    const forged = `Bearer ${await token({}, { key: pem(other.privateKey, 'pkcs8') })}`;
+    for (let i = 0; i < 2; i++)
+      await expect(auth.authenticate(forged)).rejects.toMatchObject({ status: 401 });
+    expect(signatureChecks).toBe(2);
+  });
+
+  it('rejects a cached token once it expires', async () => {
+    const auth = await createAuthenticator({
+      issuer: ISS,
+      audience: AUD,
+      publicKeys: keys,
+      clockToleranceSeconds: 0,
+    });
+    const exp = now() + 2;
+    const bearer = `Bearer ${await token({ exp })}`;
+    await expect(auth.authenticate(bearer)).resolves.toMatchObject({ tenant: 'tenant-a' });
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    await expect(auth.authenticate(bearer)).rejects.toMatchObject({ status: 401, detail: 'token expired' });
+  });
+});

@@ -12,6 +12,7 @@ import {
 } from 'jose';
 import type { Logger } from 'pino';
 import { problems } from './problem.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** Who is calling: from a verified bearer token. */
 export interface Principal {
@@ -35,6 +36,12 @@ export interface AuthConfig {
   algorithms?: string[];
   /** Clock tolerance in seconds for exp/nbf; default 30. */
   clockToleranceSeconds?: number;
+  /**
+   * How long a verified token is remembered, so that its caller's next requests skip the signature
+   * check: at most this many seconds, never past the token's expiry. Default 60; 0 verifies every
+   * request (a key withdrawn from the JWKS then stops counting at once).
+   */
+  verifiedTokenCacheSeconds?: number;
   /** Claim names; defaults `principal`, `tenant`, `scope` (space separated, or `scp` as an array). */
   claims?: { principal?: string; tenant?: string; scope?: string };
   /**
@@ -51,6 +58,8 @@ export interface Authenticator {
 }
 
 const DEFAULT_ALGS = ['ES256', 'EdDSA', 'RS256'];
+/** Verified tokens remembered at most (~1 KB each with their principal). */
+const VERIFIED_TOKENS_KEPT = 5000;
 
 async function keyResolver(cfg: AuthConfig): Promise<JWTVerifyGetKey> {
   if (cfg.jwksUrl) return createRemoteJWKSet(new URL(cfg.jwksUrl), { timeoutDuration: 5000 });
@@ -95,6 +104,11 @@ export async function createAuthenticator(cfg: AuthConfig, logger?: Logger): Pro
     logger?.warn({ count: devTokens.length }, 'static dev tokens are ENABLED: never use this in production');
   }
   if (!getKey && devTokens.length === 0) throw new Error('auth config has no keys and no dev tokens');
+  const clockTolerance = cfg.clockToleranceSeconds ?? 30;
+  const verified = new VerifiedTokens<Principal>(
+    VERIFIED_TOKENS_KEPT,
+    (cfg.verifiedTokenCacheSeconds ?? 60) * 1000,
+  );
 
   return {
     async authenticate(authorization) {
@@ -107,13 +121,15 @@ export async function createAuthenticator(cfg: AuthConfig, logger?: Logger): Pro
         }
       }
       if (!getKey) throw problems.unauthorized('invalid token');
+      const known = verified.get(token, Date.now());
+      if (known) return known;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, getKey, {
           issuer: cfg.issuer,
           audience: cfg.audience,
           algorithms,
-          clockTolerance: cfg.clockToleranceSeconds ?? 30,
+          clockTolerance,
           requiredClaims: ['sub', 'exp'],
         }));
       } catch (err) {
@@ -130,7 +146,15 @@ export async function createAuthenticator(cfg: AuthConfig, logger?: Logger): Pro
       if (typeof principal !== 'string' || principal === '')
         throw problems.unauthorized('token has no principal');
       if (typeof tenant !== 'string' || tenant === '') throw problems.unauthorized('token has no tenant');
-      return { subject: payload.sub ?? '', principal, tenant, scopes: scopesOf(payload, claims.scope) };
+      const caller = {
+        subject: payload.sub ?? '',
+        principal,
+        tenant,
+        scopes: scopesOf(payload, claims.scope),
+      };
+      // `exp` is required and checked by jwtVerify: the token counts until exp + tolerance.
+      verified.set(token, caller, ((payload.exp as number) + clockTolerance) * 1000, Date.now());
+      return caller;
     },
   };
 }

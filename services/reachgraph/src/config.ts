@@ -16,6 +16,7 @@ export interface ServerEnvironment {
   authAudience?: string;
   authJwksUrl?: string;
   authPublicKeys?: string;
+  authVerifiedTokenCacheSeconds?: number;
   trustedKeys?: string;
   signGraphs?: boolean;
   signingKeyPem?: string;
@@ -153,6 +154,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnvironment
     authAudience: str(env, 'AUTH_AUDIENCE'),
     authJwksUrl: str(env, 'AUTH_JWKS_URL'),
     authPublicKeys: str(env, 'AUTH_PUBLIC_KEYS'),
+    authVerifiedTokenCacheSeconds: int(env, 'AUTH_VERIFIED_TOKEN_CACHE_SECONDS'),
     trustedKeys: str(env, 'TRUSTED_KEYS'),
     signGraphs: bool(env, 'SIGN_GRAPHS'),
     signingKeyPem: str(env, 'SIGNING_KEY_PEM'),
@@ -261,9 +263,17 @@ export function envToCfg(env: ServerEnvironment): ServerConfig {
   if (!env.authJwksUrl && !publicKeys?.length) {
     throw new ConfigError(`${P}AUTH_JWKS_URL`, 'either AUTH_JWKS_URL or AUTH_PUBLIC_KEYS is required');
   }
+  const tokenCacheSeconds = nonNegative(
+    env.authVerifiedTokenCacheSeconds ?? 60,
+    'AUTH_VERIFIED_TOKEN_CACHE_SECONDS',
+  );
+  if (tokenCacheSeconds > 3600) {
+    throw new ConfigError(`${P}AUTH_VERIFIED_TOKEN_CACHE_SECONDS`, 'must be between 0 and 3600');
+  }
   const auth: AuthConfig = {
     issuer: required(env.authIssuer, 'AUTH_ISSUER'),
     audience: required(env.authAudience, 'AUTH_AUDIENCE'),
+    verifiedTokenCacheSeconds: tokenCacheSeconds,
   };
   if (env.authJwksUrl) auth.jwksUrl = url(env.authJwksUrl, 'AUTH_JWKS_URL', ['https:', 'http:']);
   if (publicKeys) auth.publicKeys = publicKeys;

@@ -29,6 +29,19 @@ describe('readEnv / envToCfg', () => {
     }
   });
 
+  it('AUTH_VERIFIED_TOKEN_CACHE_SECONDS bounds how long a verified token skips the signature check (default 60, 0 = never, at most 3600)', () => {
+    expect(envToCfg(readEnv(BASE)).auth.verifiedTokenCacheSeconds).toBe(60);
+    for (const seconds of ['0', '3600']) {
+      const env = { ...BASE, REACHGRAPH_AUTH_VERIFIED_TOKEN_CACHE_SECONDS: seconds };
+      expect(envToCfg(readEnv(env)).auth.verifiedTokenCacheSeconds).toBe(Number(seconds));
+    }
+    for (const bad of ['-1', '3601', '1.5', 'soon']) {
+      expect(failure({ ...BASE, REACHGRAPH_AUTH_VERIFIED_TOKEN_CACHE_SECONDS: bad }).variable).toBe(
+        'REACHGRAPH_AUTH_VERIFIED_TOKEN_CACHE_SECONDS',
+      );
+    }
+  });
+
   it('applies the defaults of the issue', () => {
     const cfg = envToCfg(readEnv(BASE));
     expect(cfg.cache.sliceTtlSeconds).toBe(1800);

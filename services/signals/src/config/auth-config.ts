@@ -51,5 +51,6 @@ export function auth(r: RawSettings): AuthConfig {
     ...(publicKeys.length > 0 ? { publicKeys } : {}),
     devTokensEnabled,
     devTokens,
+    verifiedTokenCacheSeconds: r.int('Signals.Auth.VerifiedTokenCacheSeconds', 0, 3600),
   };
 }

@@ -70,6 +70,13 @@ export const SETTINGS = [
   s('Auth.PublicKeys', 'SIGNALS_AUTH_PUBLIC_KEYS', 'list', '[{Kid, Pem|PemFile, Alg}]'),
   s('Auth.DevTokensEnabled', 'SIGNALS_AUTH_DEV_TOKENS_ENABLED', 'bool', 'static tokens (dev only)', false),
   s('Auth.DevTokens', 'SIGNALS_AUTH_DEV_TOKENS', 'list', '[{Token, Principal, Tenant, Scopes}]'),
+  s(
+    'Auth.VerifiedTokenCacheSeconds',
+    'SIGNALS_AUTH_VERIFIED_TOKEN_CACHE_SECONDS',
+    'int',
+    'a verified token skips the signature check for this long (never past its exp); 0 checks every request',
+    60,
+  ),
   s('Tenants.CacheTtlMs', 'SIGNALS_TENANT_CACHE_TTL_MS', 'int', 'tenant registry cache', 5000),
   s('Limits.MaxCallgraphBytes', 'SIGNALS_MAX_CALLGRAPH_BYTES', 'int', 'decompressed', 128 * 1024 * 1024),
   s('Limits.MaxBatchBytes', 'SIGNALS_MAX_BATCH_BYTES', 'int', 'decompressed', 10 * 1024 * 1024),
