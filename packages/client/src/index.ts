@@ -15,6 +15,7 @@ export type {
   BuildRequest,
   BundleDownload,
   BundleParams,
+  ByArtifactParams,
   DiffParams,
   EvidenceParams,
   GraphDownload,

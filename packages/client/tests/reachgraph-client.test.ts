@@ -133,6 +133,15 @@ describe('ReachGraphClient against the real service', () => {
     const artifact = exampleGraph().artifact.digest;
     const list = await rg.byArtifact(artifact);
     expect(list.graphs.map((g) => g.digest)).toContain(digest);
+    expect(list.nextCursor).toBeUndefined();
+    // One graph a page, every page followed: the same graphs in the same order.
+    const artifactPages: string[] = [];
+    for await (const page of rg.byArtifactPages(artifact, { limit: 1 })) {
+      expect(page.graphs.length).toBeLessThanOrEqual(1);
+      artifactPages.push(...page.graphs.map((g) => g.digest));
+    }
+    expect(artifactPages).toEqual(list.graphs.map((g) => g.digest));
+    expect((await failure(rg.byArtifact(artifact, { limit: 0 }))).code).toBe('LIMIT_OUT_OF_RANGE');
 
     // The tenant's graphs with a lodash node, one per page, every page followed.
     const lodash = { purl: 'pkg:npm/lodash@*', limit: 1 };

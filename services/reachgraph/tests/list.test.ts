@@ -176,3 +176,83 @@ describe('GET /v1/reachgraphs (listing)', () => {
     problem(await request(app).get('/v1/reachgraphs'), 401, 'UNAUTHORIZED');
   });
 });
+
+describe('GET /v1/reachgraphs/by-artifact/{artifactDigest} (paged)', () => {
+  let suite: Suite;
+  let app: Express;
+  let A: string;
+
+  beforeAll(async () => {
+    suite = await createSuite('by-artifact');
+    ({ app } = await suite.start());
+    A = await token({ tenant: 'tenant-a' });
+    for (const name of ['a', 'b', 'c']) {
+      const res = await request(app)
+        .post('/v1/reachgraphs')
+        .set('Authorization', A)
+        .send(variant({ name: `svc.${name}`, artifact: ARTIFACT_1 }));
+      expect(res.status).toBe(201);
+    }
+    const elsewhere = await request(app)
+      .post('/v1/reachgraphs')
+      .set('Authorization', A)
+      .send(variant({ name: 'svc.elsewhere', artifact: ARTIFACT_2 }));
+    expect(elsewhere.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await suite.close();
+  });
+
+  const byArtifact = (artifact: string, q = '') =>
+    request(app)
+      .get(`/v1/reachgraphs/by-artifact/${artifact}${q ? `?${q}` : ''}`)
+      .set('Authorization', A);
+  const digestsOf = (res: request.Response) => (res.body.graphs as { digest: string }[]).map((g) => g.digest);
+
+  it('answers every graph of the artifact, newest first, in one page by default', async () => {
+    const res = await byArtifact(ARTIFACT_1);
+    expect(res.status).toBe(200);
+    expect(res.body.artifactDigest).toBe(ARTIFACT_1);
+    expect(res.body.graphs.map((g: { artifact: { name: string } }) => g.artifact.name)).toEqual([
+      'svc.c',
+      'svc.b',
+      'svc.a',
+    ]);
+    expect(res.body.nextCursor).toBeUndefined();
+  });
+
+  it('pages with ?limit and nextCursor: each graph once, in the same order', async () => {
+    const all = digestsOf(await byArtifact(ARTIFACT_1));
+    const first = await byArtifact(ARTIFACT_1, 'limit=2');
+    expect(digestsOf(first)).toEqual(all.slice(0, 2));
+    const cursor = encodeURIComponent(first.body.nextCursor as string);
+    const second = await byArtifact(ARTIFACT_1, `limit=2&cursor=${cursor}`);
+    expect(digestsOf(second)).toEqual(all.slice(2));
+    expect(second.body.nextCursor).toBeUndefined();
+    // the same listing as GET /v1/reachgraphs?artifactDigest=: its cursors serve both
+    const listed = await request(app)
+      .get(`/v1/reachgraphs?artifactDigest=${ARTIFACT_1}&limit=2&cursor=${cursor}`)
+      .set('Authorization', A);
+    expect(digestsOf(listed)).toEqual(all.slice(2));
+  });
+
+  it.each([
+    ['limit=0', 'LIMIT_OUT_OF_RANGE'],
+    ['limit=501', 'LIMIT_OUT_OF_RANGE'],
+    ['cursor=bm9wZQ', 'CURSOR_INVALID'],
+    ['cve=CVE-2021-23337', 'QUERY_INVALID'],
+    ['limit=1&limit=2', 'QUERY_INVALID'],
+  ])('?%s → 400 %s', async (q, code) => {
+    const res = await byArtifact(ARTIFACT_1, q);
+    expect([res.status, res.body.code]).toEqual([400, code]);
+    validate('problem@v1', res.body);
+  });
+
+  it("refuses another artifact's cursor (400 CURSOR_INVALID)", async () => {
+    const first = await byArtifact(ARTIFACT_1, 'limit=1');
+    const cursor = encodeURIComponent(first.body.nextCursor as string);
+    const res = await byArtifact(ARTIFACT_2, `cursor=${cursor}`);
+    expect([res.status, res.body.code]).toEqual([400, 'CURSOR_INVALID']);
+  });
+});

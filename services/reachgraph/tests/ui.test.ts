@@ -56,6 +56,11 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     expect(put.status).toBe(201);
     digest = put.body.digest;
     artifactDigest = put.body.artifact.digest;
+    // A second graph of the same artifact, older by the order of upload: the artifact page lists both.
+    const renamed = builtGraph();
+    renamed.artifact = { ...renamed.artifact, name: `${renamed.artifact.name}-rebuilt` };
+    const second = await request(app).post('/v1/reachgraphs').set('Authorization', writer).send(renamed);
+    expect(second.status).toBe(201);
     jwt = (await token({ scopes: ['reachgraph:read'] })).replace(/^Bearer /, '');
     const listWriter = await token({ tenant: LIST_TENANT, scopes: ['reachgraph:write'] });
     const upload = async (g: ReachGraph) => {
@@ -413,6 +418,16 @@ describe('the "Why reachable?" console in headless Chromium', () => {
     await page.getByRole('textbox', { name: 'Digest' }).fill(artifactDigest);
     await page.getByRole('button', { name: 'Open' }).click();
     await page.waitForURL(`${base}/ui/artifacts/${artifactDigest}`);
+    await page.getByRole('link', { name: digest }).waitFor();
+    await expect(page.getByText(/it has more/).count()).resolves.toBe(0);
+    // An artifact with more graphs than a page holds (the service's real page, asked with limit=1)
+    // says so: this one has two.
+    const byArtifact = (url: URL) => url.pathname.startsWith('/v1/reachgraphs/by-artifact/');
+    await page.route(byArtifact, (route) => route.continue({ url: `${route.request().url()}?limit=1` }));
+    await page.reload();
+    await page.getByText('Only the newest graph of this artifact is shown; it has more.').waitFor();
+    await page.unroute(byArtifact);
+    await page.reload();
     await page.getByRole('link', { name: digest }).click();
     await page.waitForURL(graphUrl());
 

@@ -241,9 +241,12 @@ export function registerReachGraph(program: Command, run: Run): void {
       .argument('<digest>', 'artifact digest (sha256:, sha512: or blake3:)')
       .action(async (digest: string, _o: unknown, cmd: Command) => {
         const ctx = run(cmd);
-        const list = await ctx.reachgraph().byArtifact(digest);
+        // Every page: an artifact's graphs fit in one page (500) but for rare exceptions.
+        const graphs: GraphSummary[] = [];
+        for await (const page of ctx.reachgraph().byArtifactPages(digest)) graphs.push(...page.graphs);
+        const list = { artifactDigest: digest, graphs };
         ctx.out.result(list, () =>
-          list.graphs.length === 0 ? 'no graphs' : list.graphs.map((g) => summaryLine(ctx, g)).join('\n'),
+          graphs.length === 0 ? 'no graphs' : graphs.map((g) => summaryLine(ctx, g)).join('\n'),
         );
       }),
     'stella reachgraph by-artifact sha256:0d6e…',

@@ -10,12 +10,15 @@ import {
 } from '@stella-ops/core';
 import { clientError, DigestMismatchError } from '../error.js';
 import type { RequestBody } from '../http/body.js';
+import { pages } from '../http/pages.js';
 import { Transport } from '../http/transport.js';
 import { collect, verifyChunks } from '../http/verify-digest.js';
 import { type CallOptions, type ClientOptions, resolveOptions } from '../options.js';
 import type { VerifiedStream } from '../signals/types.js';
 import type {
+  ArtifactGraphs,
   BundleDownload,
+  ByArtifactParams,
   DiffParams,
   EvidenceParams,
   ListParams,
@@ -100,6 +103,16 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
     });
   }
 
+  function byArtifact(artifactDigest: string, params: ByArtifactParams = {}): Promise<ArtifactGraphs> {
+    return http.json<ArtifactGraphs>({
+      method: 'GET',
+      path: `${BASE}/by-artifact/${seg(artifactDigest)}`,
+      query: { limit: params.limit, cursor: params.cursor },
+      idempotent: true,
+      ...signal(params),
+    });
+  }
+
   function list(params: ListParams = {}): Promise<ReachGraphList> {
     return http.json<ReachGraphList>({
       method: 'GET',
@@ -149,15 +162,8 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
     open,
     slice,
 
-    async *slicePages(digest, query) {
-      let cursor = query.cursor;
-      for (;;) {
-        const page = await slice(digest, { ...query, ...(cursor ? { cursor } : {}) });
-        yield page;
-        if (!page.nextCursor) return;
-        cursor = page.nextCursor;
-      }
-    },
+    slicePages: (digest, query) =>
+      pages(query.cursor, (cursor) => slice(digest, cursor ? { ...query, cursor } : query)),
 
     diff: (digest, baseDigest, params) =>
       http.json<ReachGraphDiff>({
@@ -185,23 +191,13 @@ export function createReachGraphClient(options: ClientOptions): ReachGraphClient
 
     list,
 
-    async *listPages(params = {}) {
-      let cursor = params.cursor;
-      for (;;) {
-        const page = await list({ ...params, ...(cursor ? { cursor } : {}) });
-        yield page;
-        if (!page.nextCursor) return;
-        cursor = page.nextCursor;
-      }
-    },
+    listPages: (params = {}) =>
+      pages(params.cursor, (cursor) => list(cursor ? { ...params, cursor } : params)),
 
-    byArtifact: (artifactDigest, opts) =>
-      http.json({
-        method: 'GET',
-        path: `${BASE}/by-artifact/${seg(artifactDigest)}`,
-        idempotent: true,
-        ...signal(opts),
-      }),
+    byArtifact,
+
+    byArtifactPages: (artifactDigest, params = {}) =>
+      pages(params.cursor, (cursor) => byArtifact(artifactDigest, cursor ? { ...params, cursor } : params)),
 
     async sliceVex(digest, params) {
       const res = await http.send({

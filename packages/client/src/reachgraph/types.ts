@@ -125,10 +125,19 @@ export interface BundleDownload {
   fileName?: string;
 }
 
-/** The graphs of one artifact. */
+/** A page of the graphs of one artifact, newest first. */
 export interface ArtifactGraphs {
   artifactDigest: string;
   graphs: GraphSummary[];
+  /** Present when the artifact has more graphs: pass it as `cursor` for the next page. */
+  nextCursor?: string;
+}
+
+/** The page of {@link ReachGraphClient.byArtifact}. */
+export interface ByArtifactParams extends CallOptions {
+  /** Graphs per page, 1..500 (the service's default: 500). */
+  limit?: number;
+  cursor?: string;
 }
 
 /** Filters and page of {@link ReachGraphClient.list} (all filters optional, combined with AND). */
@@ -167,8 +176,10 @@ export interface ReachGraphClient {
   diff(digest: string, baseDigest: string, params: DiffParams): Promise<ReachGraphDiff>;
   /** `POST /v1/reachgraphs/replay`. */
   replay(req: ReplayRequest, opts?: CallOptions): Promise<ReplayResponse>;
-  /** `GET /v1/reachgraphs/by-artifact/{artifactDigest}`. */
-  byArtifact(artifactDigest: string, opts?: CallOptions): Promise<ArtifactGraphs>;
+  /** `GET /v1/reachgraphs/by-artifact/{artifactDigest}`: one page of an artifact's graphs. */
+  byArtifact(artifactDigest: string, params?: ByArtifactParams): Promise<ArtifactGraphs>;
+  /** Every page of an artifact's graphs, following `nextCursor`. */
+  byArtifactPages(artifactDigest: string, params?: ByArtifactParams): AsyncIterable<ArtifactGraphs>;
   /**
    * `GET /v1/reachgraphs`: one page of the tenant's graphs, newest first, matching every filter —
    * say, the graphs to slice when a CVE is published (`{ cve }`) or a package is suspect

@@ -32,6 +32,14 @@ export function ArtifactPage({ artifact, client, clientKey, navigate, onRequestT
           <p>No graph is stored for this artifact (in your tenant).</p>
         </Empty>
       )}
+      {state.status === 'done' && state.value.nextCursor !== undefined && (
+        <p class="help" role="status">
+          {state.value.graphs.length === 1
+            ? 'Only the newest graph of this artifact is shown'
+            : `Only the newest ${state.value.graphs.length} graphs of this artifact are shown`}
+          ; it has more. The command <code>stella reachgraph by-artifact</code> lists them all.
+        </p>
+      )}
       {state.status === 'done' && state.value.graphs.length > 0 && (
         <GraphTable
           graphs={state.value.graphs}

@@ -27,10 +27,12 @@ export interface GraphSummary {
   createdAt?: string;
 }
 
-/** The answer of `GET /v1/reachgraphs/by-artifact/{artifactDigest}`. */
+/** The answer of `GET /v1/reachgraphs/by-artifact/{artifactDigest}`: its first page (up to 500 graphs). */
 export interface ArtifactListing {
   artifactDigest: string;
   graphs: GraphSummary[];
+  /** Present when the artifact has more graphs than the page holds. */
+  nextCursor?: string;
 }
 
 /** The answer of `GET /v1/reachgraphs` (reachgraph.list@v1): one page of the tenant's graphs, newest first. */

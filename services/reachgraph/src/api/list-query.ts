@@ -84,11 +84,14 @@ function checkAgainstSchema(query: ReachGraphList['query']): void {
 /**
  * Turns `GET /v1/reachgraphs` parameters into a listing request: the filters `artifactDigest`,
  * `artifactName`, `purl` (exact, or every version with `@*`), `cve`, all optional and combined with
- * AND; `limit` (1..500, default 50) and `cursor`. 400 `QUERY_INVALID` (unknown or repeated
+ * AND; `limit` (1..500, default `defaultLimit`: 50) and `cursor`. 400 `QUERY_INVALID` (unknown or repeated
  * parameter, bad artifact name), `DIGEST_INVALID`, `PURL_INVALID`, `CVE_INVALID`,
  * `LIMIT_OUT_OF_RANGE`, `CURSOR_INVALID`.
  */
-export function parseListRequest(params: Record<string, unknown>): ListRequest {
+export function parseListRequest(
+  params: Record<string, unknown>,
+  defaultLimit = DEFAULT_LIST_LIMIT,
+): ListRequest {
   for (const name of Object.keys(params)) {
     if (!KNOWN.has(name)) {
       throw problems.badRequest('QUERY_INVALID', `unknown parameter ?${name}`, [
@@ -100,7 +103,7 @@ export function parseListRequest(params: Record<string, unknown>): ListRequest {
   const query: ReachGraphList['query'] = {
     limit:
       limitRaw === undefined
-        ? DEFAULT_LIST_LIMIT
+        ? defaultLimit
         : integerParam(limitRaw, 'limit', 1, MAX_LIST_LIMIT, 'LIMIT_OUT_OF_RANGE'),
   };
   for (const name of ['artifactDigest', 'artifactName', 'purl', 'cve'] as const) {

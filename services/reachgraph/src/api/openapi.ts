@@ -352,19 +352,31 @@ export function buildOpenApi(version: string): Json {
         get: {
           operationId: 'listReachGraphsByArtifact',
           summary: "The tenant's graphs of one artifact, newest first",
-          parameters: [{ ...digestParam, name: 'artifactDigest', schema: { type: 'string' } }],
+          description:
+            'The listing `GET /v1/reachgraphs?artifactDigest=` answers, with a larger default page; its cursors serve both.',
+          parameters: [
+            { ...digestParam, name: 'artifactDigest', schema: { type: 'string' } },
+            queryParam('limit', 'Graphs per page, 1..500 (default 500)', {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+            }),
+            queryParam('cursor', 'The `nextCursor` of the previous page'),
+          ],
           responses: {
             '200': {
               description: 'Graphs',
               content: json({
                 type: 'object',
+                required: ['artifactDigest', 'graphs'],
                 properties: {
                   artifactDigest: { type: 'string' },
                   graphs: { type: 'array', items: ref('GraphSummary') },
+                  nextCursor: { type: 'string', description: 'Present when there are more graphs' },
                 },
               }),
             },
-            '400': badRequest('DIGEST_INVALID'),
+            '400': badRequest('DIGEST_INVALID, QUERY_INVALID, LIMIT_OUT_OF_RANGE, CURSOR_INVALID'),
             ...COMMON_ERRORS,
           },
         },

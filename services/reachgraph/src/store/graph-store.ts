@@ -108,7 +108,6 @@ export interface GraphStore {
    * tenant has no such graph or its row has a core already (that one is kept).
    */
   storeCore(tenant: string, digest: string, coreZst: Buffer): Promise<boolean>;
-  byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]>;
   /**
    * A page of the tenant's graphs that match `filter`, newest first (then by digest, descending),
    * starting after `page.after`; `next` is where the following page starts, absent on the last one.

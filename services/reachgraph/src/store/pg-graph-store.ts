@@ -218,20 +218,6 @@ export class PgGraphStore implements GraphStore {
     });
   }
 
-  byArtifact(tenant: string, artifactDigest: string): Promise<GraphMeta[]> {
-    return withTenant(this.pool, tenant, async (tx) => {
-      const rows = await tx.run(
-        qb
-          .selectFrom('subgraphs')
-          .select(META_COLUMNS)
-          .where('artifact_digest', '=', artifactDigest)
-          .orderBy('created_at', 'desc')
-          .orderBy('digest'),
-      );
-      return rows.map(toMeta);
-    });
-  }
-
   list(
     tenant: string,
     filter: GraphFilter,
