@@ -180,15 +180,16 @@ describe('bearer JWT authentication', () => {
 describe('verified token cache', () => {
   const keys = [{ kid: 'k1', pem: pem(ec.publicKey, 'spki') }];
   const subtle = globalThis.crypto.subtle;
+  type Verify = typeof subtle.verify;
   const realVerify = subtle.verify;
   let signatureChecks = 0;
 
   beforeEach(() => {
     signatureChecks = 0;
-    subtle.verify = ((...args: Parameters<SubtleCrypto['verify']>) => {
+    subtle.verify = ((...args: Parameters<Verify>) => {
       signatureChecks++;
       return realVerify.apply(subtle, args);
-    }) as SubtleCrypto['verify'];
+    }) as Verify;
   });
   afterEach(() => {
     subtle.verify = realVerify;
