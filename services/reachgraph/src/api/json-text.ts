@@ -13,7 +13,8 @@ export interface ScratchLimits {
   kept: number;
 }
 
-const DEFAULT_LIMITS: ScratchLimits = { minBytes: 1024 * 1024, maxBytes: 16 * 1024 * 1024, kept: 4 };
+/** At most 16 MiB kept: a page up to ~1.4 M characters (a typical CVE page is ~360 K) uses the pool. */
+const DEFAULT_LIMITS: ScratchLimits = { minBytes: 1024 * 1024, maxBytes: 4 * 1024 * 1024, kept: 4 };
 
 /**
  * Ends responses with JSON texts and their Content-Length, a large text encoded into a scratch
