@@ -51,6 +51,7 @@ describe('resolveConfig', () => {
       issuer: 'https://auth',
       audience: 'stella-signals',
       devTokensEnabled: false,
+      verifiedTokenCacheSeconds: 60,
     });
   });
 
@@ -80,6 +81,8 @@ describe('resolveConfig', () => {
     expect(cfg.signing.keyId).toBe('signals-signer-2025-001');
     expect(cfg.db.url).toBe('postgres://other/db');
     expect(cfg.http.port).toBe(9090);
+    const uncached = resolveConfig(doc({}), { SIGNALS_AUTH_VERIFIED_TOKEN_CACHE_SECONDS: '0' });
+    expect(uncached.auth.verifiedTokenCacheSeconds).toBe(0);
   });
 
   it('turns every signing feature off with Provenance.Enabled: false, needing no key', () => {
@@ -142,6 +145,12 @@ describe('resolveConfig', () => {
     ],
     ['no token verification', { Auth: {} }, {}, /Signals\.Auth\.JwksUrl/],
     ['no issuer', { Auth: { JwksUrl: 'https://auth/jwks' } }, {}, /Signals\.Auth\.Issuer/],
+    [
+      'a token cache longer than an hour',
+      {},
+      { SIGNALS_AUTH_VERIFIED_TOKEN_CACHE_SECONDS: '3601' },
+      /Signals\.Auth\.VerifiedTokenCacheSeconds/,
+    ],
     [
       'a short dev token',
       { Auth: { DevTokensEnabled: true, DevTokens: [{ Token: 'x', Principal: 'p' }] } },
