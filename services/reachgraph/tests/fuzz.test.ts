@@ -74,6 +74,7 @@ const RUNS = {
   bundle: 60,
   deleteGraph: 60,
   byArtifact: 60,
+  byArtifactPage: 60,
   list: 80,
   replay: 120,
   build: 60,
@@ -503,6 +504,32 @@ describe('ReachGraph under hostile input (issue 10 §2)', () => {
         if (res.status === 200) expect(schemaIssues('reachgraph.list@v1', res.body)).toEqual([]);
       }),
       { numRuns: RUNS.list },
+    );
+  });
+
+  it('GET /v1/reachgraphs/by-artifact/{artifactDigest}: random, repeated and foreign page parameters', async () => {
+    const endpoint = 'GET /v1/reachgraphs/by-artifact/{artifactDigest}?limit&cursor';
+    ledger.plan(endpoint, RUNS.byArtifactPage);
+    const artifact = exampleGraph().artifact.digest;
+    const pageQuery = fc
+      .array(
+        fc.oneof(
+          fc.tuple(fc.constantFrom('limit', 'cursor'), queryValue),
+          fc.tuple(fc.constant('limit'), fc.constantFrom('1', '500', '501', '0', '1e2')),
+          fc.tuple(fc.constantFrom('cve', 'artifactDigest', 'tenant', '__proto__'), queryValue),
+        ),
+        { maxLength: 3 },
+      )
+      .map((pairs) => new URLSearchParams(pairs).toString());
+    await fc.assert(
+      fc.asyncProperty(pageQuery, async (q) => {
+        const res = await request(server.url)
+          .get(`/v1/reachgraphs/by-artifact/${artifact}?${q}`)
+          .set('Authorization', A);
+        judge(endpoint, res, [q, decoded(q)]);
+        if (res.status === 200) expect(res.body.artifactDigest).toBe(artifact);
+      }),
+      { numRuns: RUNS.byArtifactPage },
     );
   });
 
